@@ -1,0 +1,72 @@
+/**
+ * Distributions as data, so model files can say how long something takes (`latency: {uniform:
+ * [10ms, 15ms]}`) and the code that samples them stays in one place. All values are microseconds.
+ */
+import type { Rng } from "./rng.js";
+import type { Micros } from "./time.js";
+
+export type Distribution =
+  | { readonly kind: "constant"; readonly value: Micros }
+  | { readonly kind: "uniform"; readonly min: Micros; readonly max: Micros }
+  | { readonly kind: "exponential"; readonly mean: Micros }
+  | { readonly kind: "normal"; readonly mean: Micros; readonly stddev: Micros }
+  | { readonly kind: "lognormal"; readonly p50: Micros; readonly p99: Micros };
+
+/** A constant duration. */
+export function constant(value: Micros): Distribution {
+  return { kind: "constant", value };
+}
+
+/** Draws one non-negative whole number of microseconds. */
+export function sample(d: Distribution, rng: Rng): Micros {
+  let x: number;
+  switch (d.kind) {
+    case "constant":
+      return d.value;
+    case "uniform":
+      x = rng.uniform(d.min, d.max);
+      break;
+    case "exponential":
+      x = rng.exponential(d.mean);
+      break;
+    case "normal":
+      x = rng.normal(d.mean, d.stddev);
+      break;
+    case "lognormal":
+      x = rng.lognormal(d.p50, d.p99);
+      break;
+  }
+  return x > 0 ? Math.round(x) : 0;
+}
+
+/** The distribution's median, for reports and explanations. */
+export function median(d: Distribution): Micros {
+  switch (d.kind) {
+    case "constant":
+      return d.value;
+    case "uniform":
+      return (d.min + d.max) / 2;
+    case "exponential":
+      return d.mean * Math.LN2;
+    case "normal":
+      return d.mean;
+    case "lognormal":
+      return d.p50;
+  }
+}
+
+/** Human-readable form, e.g. `uniform(10ms, 15ms)`. */
+export function describe(d: Distribution, fmt: (us: Micros) => string): string {
+  switch (d.kind) {
+    case "constant":
+      return fmt(d.value);
+    case "uniform":
+      return `uniform(${fmt(d.min)}, ${fmt(d.max)})`;
+    case "exponential":
+      return `exponential(mean ${fmt(d.mean)})`;
+    case "normal":
+      return `normal(${fmt(d.mean)}, sd ${fmt(d.stddev)})`;
+    case "lognormal":
+      return `lognormal(p50 ${fmt(d.p50)}, p99 ${fmt(d.p99)})`;
+  }
+}

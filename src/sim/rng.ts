@@ -1,0 +1,101 @@
+/**
+ * Seeded random streams. One run seed decides everything; each component draws from its own
+ * stream derived by name (`streams.stream("net")`, `streams.stream("etcd/member-2")`), so adding
+ * a component or a draw in one place does not shift the numbers another component sees.
+ * Streams use seedrandom's Alea generator (fast, 2^116 period, identical on every platform).
+ */
+import seedrandom from "seedrandom";
+
+/** z-score of the 99th percentile of the standard normal distribution. */
+const Z99 = 2.3263478740408408;
+
+/** A stream of random numbers with the distributions the models need. */
+export class Rng {
+  private readonly next: () => number;
+
+  constructor(seedText: string) {
+    this.next = seedrandom.alea(seedText);
+  }
+
+  /** Uniform in [0, 1). */
+  float(): number {
+    return this.next();
+  }
+
+  /** Uniform in [min, max). */
+  uniform(min: number, max: number): number {
+    return min + (max - min) * this.next();
+  }
+
+  /** Uniform integer in [min, max] (both ends included). */
+  int(min: number, max: number): number {
+    return min + Math.floor(this.next() * (max - min + 1));
+  }
+
+  /** True with probability p. */
+  chance(p: number): boolean {
+    return p > 0 && this.next() < p;
+  }
+
+  /** Exponential with the given mean (inter-arrival times of a Poisson process). */
+  exponential(mean: number): number {
+    return -mean * Math.log(1 - this.next());
+  }
+
+  /** Normal by the Box–Muller transform (two draws per sample, so the stream stays aligned). */
+  normal(mean: number, stddev: number): number {
+    const u1 = 1 - this.next();
+    const u2 = this.next();
+    return mean + stddev * Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
+  }
+
+  /**
+   * Log-normal fitted so that its median is `p50` and its 99th percentile is `p99` — the two
+   * numbers latency reports usually give (for example etcd's wal_fsync p99 guidance).
+   */
+  lognormal(p50: number, p99: number): number {
+    const { mu, sigma } = lognormalParams(p50, p99);
+    return Math.exp(this.normal(mu, sigma));
+  }
+
+  /** One element chosen uniformly. Throws on an empty array. */
+  choice<T>(items: readonly T[]): T {
+    if (items.length === 0) throw new Error("choice from an empty list");
+    return items[Math.floor(this.next() * items.length)]!;
+  }
+
+  /** A shuffled copy (Fisher–Yates). */
+  shuffle<T>(items: readonly T[]): T[] {
+    const out = items.slice();
+    for (let i = out.length - 1; i > 0; i--) {
+      const j = Math.floor(this.next() * (i + 1));
+      const tmp = out[i]!;
+      out[i] = out[j]!;
+      out[j] = tmp;
+    }
+    return out;
+  }
+}
+
+/** Parameters (mu, sigma of the underlying normal) of the log-normal with this median and p99. */
+export function lognormalParams(p50: number, p99: number): { mu: number; sigma: number } {
+  if (!(p50 > 0) || !(p99 >= p50)) throw new Error(`lognormal needs 0 < p50 <= p99 (got p50=${p50}, p99=${p99})`);
+  return { mu: Math.log(p50), sigma: (Math.log(p99) - Math.log(p50)) / Z99 };
+}
+
+/** The named streams of one run. */
+export class RngStreams {
+  private readonly streams = new Map<string, Rng>();
+
+  constructor(readonly seed: number | string) {}
+
+  /** The stream for `name`; the same name always returns the same stream object. */
+  stream(name: string): Rng {
+    let rng = this.streams.get(name);
+    if (!rng) {
+      rng = new Rng(`quorate:${this.seed}:${name}`);
+      this.streams.set(name, rng);
+    }
+    return rng;
+  }
+}
