@@ -22,7 +22,8 @@ export function sample(d: Distribution, rng: Rng): Micros {
   let x: number;
   switch (d.kind) {
     case "constant":
-      return d.value;
+      x = d.value;
+      break;
     case "uniform":
       x = rng.uniform(d.min, d.max);
       break;

@@ -5,9 +5,13 @@
  */
 import { closeSync, openSync, renameSync, unlinkSync, writeSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
+import { threadId } from "node:worker_threads";
 import { type TraceRecord, type TraceSink, toJsonLine } from "./trace.js";
 
 const FLUSH_BYTES = 1 << 20;
+
+/** Sinks opened by this thread so far; part of the temporary name so two sinks never share one. */
+let sinksOpened = 0;
 
 export class JsonlFileSink implements TraceSink {
   private readonly tmpPath: string;
@@ -16,7 +20,12 @@ export class JsonlFileSink implements TraceSink {
   private bufferedChars = 0;
 
   constructor(readonly path: string) {
-    this.tmpPath = join(dirname(path), `.${basename(path)}.${process.pid}.partial`);
+    // pid + worker thread + counter: parallel seeds in worker threads of one process, or two
+    // sinks for the same path, must not write into the same temporary file.
+    this.tmpPath = join(
+      dirname(path),
+      `.${basename(path)}.${process.pid}-${threadId}-${sinksOpened++}.partial`,
+    );
     this.fd = openSync(this.tmpPath, "w");
   }
 

@@ -18,6 +18,14 @@ export type EventId = number;
 export type EventHandler<A = unknown> = (arg: A) => void;
 
 const SLOT_BITS = 2 ** 24;
+/**
+ * Generations wrap here so `generation * SLOT_BITS + slot` stays below 2^53 and every id is an
+ * exact integer. Without the wrap a slot reused more than 2^29 times (one timer restarted for a
+ * long soak run) would produce ids whose low bits round away, and `cancel` could hit the wrong
+ * slot. A stale id is then only mistaken for a live one if its slot was reused exactly a multiple
+ * of 2^29 times while the id was held.
+ */
+const GENERATIONS = 2 ** 29;
 const NO_POS = -1;
 
 export class EventQueue {
@@ -27,7 +35,7 @@ export class EventQueue {
   private size = 0;
 
   private slotPos: Int32Array;
-  private slotGen: Float64Array;
+  private slotGen: Int32Array;
   private slotHandler: (EventHandler<never> | undefined)[] = [];
   private slotArg: unknown[] = [];
   private freeSlots: Int32Array;
@@ -41,7 +49,7 @@ export class EventQueue {
     this.heapSeq = new Float64Array(cap);
     this.heapSlot = new Int32Array(cap);
     this.slotPos = new Int32Array(cap).fill(NO_POS);
-    this.slotGen = new Float64Array(cap);
+    this.slotGen = new Int32Array(cap);
     this.freeSlots = new Int32Array(cap);
   }
 
@@ -73,7 +81,11 @@ export class EventQueue {
   /** True when `id` names an event that has neither run nor been cancelled. */
   isPending(id: EventId): boolean {
     const slot = id % SLOT_BITS;
-    return slot < this.slotCount && this.slotPos[slot] !== NO_POS && this.slotGen[slot] === Math.floor(id / SLOT_BITS);
+    return (
+      slot < this.slotCount &&
+      this.slotPos[slot] !== NO_POS &&
+      this.slotGen[slot] === Math.floor(id / SLOT_BITS)
+    );
   }
 
   /** Removes a pending event. Returns false (and does nothing) for a stale or unknown id. */
@@ -210,7 +222,7 @@ export class EventQueue {
 
   private releaseSlot(slot: number): void {
     this.slotPos[slot] = NO_POS;
-    this.slotGen[slot] = this.slotGen[slot]! + 1;
+    this.slotGen[slot] = (this.slotGen[slot]! + 1) % GENERATIONS;
     this.slotHandler[slot] = undefined;
     this.slotArg[slot] = undefined;
     this.freeSlots[this.freeCount++] = slot;
@@ -228,7 +240,7 @@ export class EventQueue {
     const pos = new Int32Array(cap).fill(NO_POS);
     pos.set(this.slotPos);
     this.slotPos = pos;
-    this.slotGen = grow(this.slotGen, new Float64Array(cap));
+    this.slotGen = grow(this.slotGen, new Int32Array(cap));
     this.freeSlots = grow(this.freeSlots, new Int32Array(cap));
   }
 }

@@ -79,7 +79,8 @@ export class Rng {
 
 /** Parameters (mu, sigma of the underlying normal) of the log-normal with this median and p99. */
 export function lognormalParams(p50: number, p99: number): { mu: number; sigma: number } {
-  if (!(p50 > 0) || !(p99 >= p50)) throw new Error(`lognormal needs 0 < p50 <= p99 (got p50=${p50}, p99=${p99})`);
+  if (!(p50 > 0) || !(p99 >= p50))
+    throw new Error(`lognormal needs 0 < p50 <= p99 (got p50=${p50}, p99=${p99})`);
   return { mu: Math.log(p50), sigma: (Math.log(p99) - Math.log(p50)) / Z99 };
 }
 

@@ -1,0 +1,14 @@
+/**
+ * Every benchmark `npm run bench` knows, in the order they run when no name is given. To add one
+ * (`raft`, `soak`, `kube`, `sweep`), write `bench/<name>.ts` exporting a `Benchmark` and list it here.
+ */
+import type { Benchmark } from "./benchmark.js";
+import { kernelBenchmark } from "./kernel.js";
+
+/** The registered benchmarks. */
+export const BENCHMARKS: readonly Benchmark[] = [kernelBenchmark];
+
+/** The benchmark called `name`, or undefined. */
+export function findBenchmark(name: string): Benchmark | undefined {
+  return BENCHMARKS.find((b) => b.name === name);
+}

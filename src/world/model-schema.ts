@@ -1,0 +1,25 @@
+/**
+ * The model profile format (models/*.yaml): an environment — topology and every timing — in
+ * which experiments run. Each parameter a profile sets carries the public source of its value.
+ */
+import { z } from "zod";
+
+const ParameterEntry = z.strictObject({
+  value: z.union([z.string(), z.number(), z.boolean(), z.record(z.string(), z.unknown())]),
+  source: z.string().min(1).describe("Where this value comes from (document, flag default, file)"),
+  note: z.string().optional(),
+});
+
+export const ModelSchema = z.strictObject({
+  apiVersion: z.literal("quorate.dev/v1alpha1"),
+  kind: z.literal("Model"),
+  metadata: z.strictObject({
+    name: z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/),
+    description: z.string().optional(),
+  }),
+  spec: z.strictObject({
+    parameters: z.record(z.string(), ParameterEntry).default({}),
+  }),
+});
+
+export type ModelDocument = z.output<typeof ModelSchema>;

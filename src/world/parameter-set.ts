@@ -1,0 +1,129 @@
+/**
+ * The resolved parameters of one run: built-in defaults, overridden by the model profile, then
+ * by the experiment's `set:`, then by `--set` on the command line. Each value remembers where it
+ * came from, for `quorate explain` and for reports.
+ */
+import type { Distribution } from "../sim/distribution.js";
+import {
+  PARAMETERS,
+  type ParameterSpec,
+  type ParameterValue,
+  coerceParameter,
+  findParameter,
+  isProblem,
+} from "./parameters.js";
+
+export type ParameterOrigin = "default" | "model" | "experiment" | "command line";
+
+export interface ResolvedParameter {
+  readonly spec: ParameterSpec;
+  readonly value: ParameterValue;
+  readonly origin: ParameterOrigin;
+  readonly source: string;
+}
+
+/** A problem with one override, located by the caller. */
+export interface OverrideProblem {
+  readonly key: string;
+  readonly origin: ParameterOrigin;
+  readonly message: string;
+  readonly hint: string;
+}
+
+/** The parameters of a run, typed accessors included. */
+export class ParameterSet {
+  private readonly values = new Map<string, ResolvedParameter>();
+
+  constructor() {
+    for (const spec of PARAMETERS) {
+      this.values.set(spec.key, { spec, value: spec.default, origin: "default", source: spec.source });
+    }
+  }
+
+  /**
+   * Applies one override. Returns a problem (unknown key with a suggestion, or a value of the
+   * wrong type or unit) instead of throwing.
+   */
+  override(key: string, raw: unknown, origin: ParameterOrigin, source: string): OverrideProblem | undefined {
+    const spec = findParameter(key);
+    if (!spec) {
+      const near = suggestKey(key);
+      return {
+        key,
+        origin,
+        message: `unknown parameter "${key}"`,
+        hint: near ? `did you mean "${near}"? (\`quorate explain model\` lists them all)` : "`quorate explain model` lists every parameter",
+      };
+    }
+    const value = coerceParameter(spec, raw);
+    if (isProblem(value)) return { key, origin, ...value };
+    this.values.set(key, { spec, value, origin, source });
+    return undefined;
+  }
+
+  get(key: string): ResolvedParameter {
+    const p = this.values.get(key);
+    if (!p) throw new Error(`internal: parameter ${key} is not registered`);
+    return p;
+  }
+
+  /** A duration parameter in µs. */
+  duration(key: string): number {
+    return this.get(key).value as number;
+  }
+
+  integer(key: string): number {
+    return this.get(key).value as number;
+  }
+
+  number(key: string): number {
+    return this.get(key).value as number;
+  }
+
+  boolean(key: string): boolean {
+    return this.get(key).value as boolean;
+  }
+
+  string(key: string): string {
+    return this.get(key).value as string;
+  }
+
+  distribution(key: string): Distribution {
+    const v = this.get(key).value;
+    return typeof v === "number" ? { kind: "constant", value: v } : (v as Distribution);
+  }
+
+  /** Every parameter, in registry order. */
+  all(): ResolvedParameter[] {
+    return [...this.values.values()];
+  }
+
+  /** Parameters whose value is not the built-in default. */
+  overridden(): ResolvedParameter[] {
+    return this.all().filter((p) => p.origin !== "default");
+  }
+}
+
+function suggestKey(key: string): string | undefined {
+  let best: { key: string; d: number } | undefined;
+  for (const p of PARAMETERS) {
+    const d = editDistance(key.toLowerCase(), p.key.toLowerCase());
+    if (!best || d < best.d) best = { key: p.key, d };
+  }
+  return best && best.d <= Math.max(2, Math.floor(key.length / 4)) ? best.key : undefined;
+}
+
+function editDistance(a: string, b: string): number {
+  const prev = new Array<number>(b.length + 1);
+  for (let j = 0; j <= b.length; j++) prev[j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    let diag = prev[0]!;
+    prev[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = prev[j]!;
+      prev[j] = Math.min(prev[j]! + 1, prev[j - 1]! + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diag = tmp;
+    }
+  }
+  return prev[b.length]!;
+}
