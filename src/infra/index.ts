@@ -17,3 +17,4 @@ export * from "./network-types.js";
 export * from "./partition.js";
 export * from "./vm.js";
 export * from "./vm-errors.js";
+export * from "./services.js";

@@ -419,6 +419,20 @@ export class RaftNode {
   }
 
   /**
+   * The snapshot a leader actually sends: its state at the current applied index with the current
+   * membership. etcd does not send the last stored snapshot but builds a "merged snapshot" at send
+   * time (etcd server `createMergedSnapshotMessage`, log line "sending merged snapshot"), so a
+   * member added after the last stored snapshot still finds itself in the snapshot's membership.
+   * Hosts call this for each MsgSnap in `Ready.messages` before sending it (`m.snapshot = ...`),
+   * passing the state machine image at `applied`; otherwise a new member can never install
+   * an older snapshot that does not list it.
+   */
+  mergedSnapshot(data: unknown, bytes: number): Snapshot {
+    const index = this.log.applied;
+    return { index, term: this.log.term(index), confState: this.tracker.confState(), data, bytes };
+  }
+
+  /**
    * Drops entries up to `index` from the log (etcd compacts to applied − snapshotCatchUpEntries).
    * Needs a snapshot at or beyond `index`. Returns false if not allowed.
    */

@@ -18,6 +18,10 @@ export const ModelSchema = z.strictObject({
     description: z.string().optional(),
   }),
   spec: z.strictObject({
+    layers: z
+      .array(z.enum(["infra"]))
+      .default(["infra"])
+      .describe("Which layers the world runs: infra (VMs, network, load balancer); more as they land"),
     parameters: z.record(z.string(), ParameterEntry).default({}),
   }),
 });

@@ -123,6 +123,14 @@ export const PARAMETERS: readonly ParameterSpec[] = [
     source: "CAPV v0.7.0 HAProxy `fall 3` and HAProxy's default 3 (capi-kube.md §4.4)",
   },
   {
+    key: "lb.connectTimeout",
+    type: { kind: "duration" },
+    default: 9 * SECOND,
+    unit: "µs",
+    summary: "How long a health check waits for the TCP connection (bounded by the interval)",
+    source: "CAPV v0.7.0 HAProxy `timeout connect 9s` (capi-kube.md §4.4)",
+  },
+  {
     key: "lb.checkTimeout",
     type: { kind: "duration" },
     default: 5 * SECOND,

@@ -36,6 +36,8 @@ export class Member {
   app: AppState = { index: 0, items: [] };
   /** Read states confirmed so far (cleared by whoever consumes them). */
   readonly reads: ReadState[] = [];
+  /** Membership it was bootstrapped with (null for a member that joined an existing cluster). */
+  bootstrapConf: ConfState | null = null;
   /** Election-timeout draws: a fixed offset, or a random function. */
   timeout: (maxExclusive: number) => number = () => 0;
 
@@ -68,6 +70,10 @@ export class Cluster {
   verbosity: Verbosity = "all";
   /** Raft events by node, for assertions. */
   readonly events: string[] = [];
+  /** Election-timeout source given to each new member (default: always the minimum). */
+  timeoutFor: ((id: NodeId) => (maxExclusive: number) => number) | null = null;
+  /** Called for every entry a member applies. */
+  onApply: ((member: Member, entry: Entry) => void) | null = null;
 
   constructor(private readonly out: Printer = null) {}
 
@@ -116,6 +122,7 @@ export class Cluster {
       const m = this.addMember(all[i]!, options);
       const ticks = timeoutTicks[i];
       if (ticks !== undefined) m.fixTimeout(ticks);
+      m.bootstrapConf = conf;
       this.start(m, { bootstrap: conf });
     }
   }
@@ -128,6 +135,7 @@ export class Cluster {
   private addMember(id: NodeId, options: NodeOptions): Member {
     if (this.members.has(id)) throw new Error(`member ${id} exists`);
     const m = new Member(id, options);
+    if (this.timeoutFor !== null) m.timeout = this.timeoutFor(id);
     this.members.set(id, m);
     return m;
   }
@@ -156,11 +164,18 @@ export class Cluster {
     if (m.raft !== null) throw new Error(`member ${id} is running`);
     const snap = m.storage.snapshot;
     m.app = snap === null ? { index: 0, items: [] } : cloneApp(snap.data as AppState);
-    this.start(m, m.storage.startState());
+    const empty = snap === null && m.storage.lastIndex() === 0 && m.storage.hardState.term === 0;
+    // Crashed before its first write: etcd starts such a member as new again (empty data dir).
+    if (empty && m.bootstrapConf !== null) this.start(m, { bootstrap: m.bootstrapConf });
+    else this.start(m, m.storage.startState());
   }
 
-  /** Member replaced with empty disk under the same id is NOT allowed in Raft; tests use new ids. */
-  remove(id: NodeId): void {
+  /**
+   * Destroys a member with its disk. Raft forbids bringing it back under the same id with an
+   * empty disk (it could vote twice or forget acknowledged entries): a lost disk is modelled as
+   * removing the member and adding a new one with a new id, as etcd's runbooks do.
+   */
+  destroy(id: NodeId): void {
     this.members.delete(id);
   }
 
@@ -251,7 +266,11 @@ export class Cluster {
     observeReady(this.checker, raft, rd);
     this.printReady(id, rd);
     m.storage.save(rd);
-    for (const msg of rd.messages) this.inflight.push(msg);
+    for (const msg of rd.messages) {
+      // Like etcd, send the leader's state at its applied index ("merged snapshot").
+      if (msg.type === "MsgSnap") msg.snapshot = raft.mergedSnapshot(cloneApp(m.app), 1000 + 10 * m.app.items.length);
+      this.inflight.push(msg);
+    }
     if (rd.snapshot !== null) m.app = cloneApp(rd.snapshot.data as AppState);
     for (const e of rd.committedEntries) this.apply(m, raft, e);
     for (const r of rd.readStates) m.reads.push(r);
@@ -264,6 +283,7 @@ export class Cluster {
       throw new Error(`member ${m.id} applies ${e.index} after ${m.app.index}`);
     }
     m.app.index = e.index;
+    this.onApply?.(m, e);
     if (e.type === "confChange") raft.applyConfChange(e.data as ConfChange);
     else if (e.data !== null) m.app.items.push(String(e.data));
   }

@@ -1,0 +1,136 @@
+/**
+ * From files to a world ready to run: load the experiment, load its model profile, resolve the
+ * parameters (defaults ← profile ← experiment `set:` ← `--set`), build the world, then compile the
+ * experiment against that world so unknown targets and conditions are refused before anything
+ * runs. Every problem comes back as a located InputError.
+ */
+import { bindCondition, isConditionProblem, needsValue } from "../observe/signals.js";
+import { compileExperiment } from "../scenario/compile.js";
+import type { InputError } from "../scenario/errors.js";
+import { ExperimentSchema } from "../scenario/experiment-schema.js";
+import { loadYamlFile } from "../scenario/load.js";
+import { type LoadedModel, loadModel, modelParameters } from "../scenario/models.js";
+import type { ExperimentPlan } from "../scenario/plan.js";
+import type { CompileResolvers } from "../scenario/resolvers.js";
+import { didYouMean, listForMessage } from "../scenario/suggest.js";
+import { Simulation } from "../sim/simulation.js";
+import { MemorySink, Trace } from "../sim/trace.js";
+import { dirname } from "node:path";
+import { installInfraActions } from "../world/infra-actions.js";
+import { installInfraSignals } from "../world/infra-signals.js";
+import { buildInfraWorld } from "../world/infra-world.js";
+import type { ParameterSet } from "../world/parameter-set.js";
+import type { World } from "../world/world.js";
+
+/** A `--set key=value` from the command line. */
+export interface CliOverride {
+  readonly key: string;
+  readonly value: string;
+}
+
+export interface PrepareOptions {
+  /** The run's seed (the CLI's --seed, else the file's spec.seed, else 1). */
+  readonly seed?: number;
+  readonly overrides?: readonly CliOverride[];
+}
+
+/** Everything a run needs, built but not started. */
+export interface PreparedRun {
+  readonly plan: ExperimentPlan;
+  readonly model: LoadedModel;
+  readonly params: ParameterSet;
+  readonly sim: Simulation;
+  readonly world: World;
+  readonly memory: MemorySink;
+  readonly seed: number;
+}
+
+export type PrepareResult = { ok: true; run: PreparedRun } | { ok: false; errors: InputError[] };
+
+/** Loads and checks an experiment file and builds its world. */
+export function prepareRun(path: string, options: PrepareOptions = {}): PrepareResult {
+  const loaded = loadYamlFile(path, ExperimentSchema);
+  if (!loaded.ok) return loaded;
+  const doc = loaded.value;
+  const modelAt = loaded.locate(["spec", "model"]);
+  const model = loadModel(doc.spec.model, { file: path, ...modelAt, baseDir: dirname(path) });
+  if (!model.ok) return model;
+  const { params, errors } = modelParameters(model.model);
+  if (errors.length > 0) return { ok: false, errors };
+
+  for (const [key, value] of Object.entries(doc.spec.set ?? {})) {
+    const problem = params.override(key, value, "experiment", path);
+    if (problem) {
+      const at = loaded.locate(["spec", "set", key], "key");
+      errors.push({ file: path, ...at, path: ["spec", "set", key], message: problem.message, hint: problem.hint });
+    }
+  }
+  for (const o of options.overrides ?? []) {
+    const problem = params.override(o.key, o.value, "command line", "--set");
+    if (problem) {
+      errors.push({
+        file: "<command line>",
+        line: 0,
+        col: 0,
+        path: ["--set", o.key],
+        message: problem.message,
+        hint: problem.hint,
+      });
+    }
+  }
+  if (errors.length > 0) return { ok: false, errors };
+
+  const seed = options.seed ?? doc.spec.seed ?? 1;
+  const memory = new MemorySink();
+  const sim = new Simulation({ seed, trace: new Trace().addSink(memory) });
+  const world = buildWorld(sim, params, model.model);
+
+  const compiled = compileExperiment(doc, loaded.locate, worldResolvers(world), path);
+  if (!compiled.ok) return compiled;
+  for (const e of compiled.plan.expectations) {
+    const bound = bindCondition(e.that, world);
+    const problem = isConditionProblem(bound) ? bound : needsValue(bound, e.is);
+    if (problem) {
+      errors.push({
+        file: path,
+        line: e.line,
+        col: e.col,
+        path: ["spec", "expect", e.index, "that"],
+        message: problem.error,
+        ...(problem.expected ? { expected: problem.expected } : {}),
+        ...(problem.hint ? { hint: problem.hint } : {}),
+      });
+    }
+  }
+  if (errors.length > 0) return { ok: false, errors };
+  return { ok: true, run: { plan: compiled.plan, model: model.model, params, sim, world, memory, seed } };
+}
+
+/** Builds the layers a model asks for. */
+export function buildWorld(sim: Simulation, params: ParameterSet, model: LoadedModel): World {
+  const world = buildInfraWorld(sim, params, model.name);
+  installInfraActions(world);
+  installInfraSignals(world);
+  return world;
+}
+
+/** Name resolution for compiling an experiment against a world. */
+export function worldResolvers(world: World): CompileResolvers {
+  return {
+    resolveTarget(kind, text) {
+      const name = world.resolveTarget(kind, text);
+      if (name !== undefined) return { ok: name };
+      const known = world.targetNames(kind);
+      const hint = didYouMean(text, known);
+      return {
+        error: `unknown ${kind === "vm" ? "VM" : kind} "${text}" in model ${world.modelName}`,
+        expected: `one of ${listForMessage(known)}`,
+        ...(hint ? { hint } : {}),
+      };
+    },
+    checkCondition(text) {
+      const bound = bindCondition(text, world);
+      return isConditionProblem(bound) ? bound : null;
+    },
+  };
+}

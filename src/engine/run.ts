@@ -1,0 +1,96 @@
+/**
+ * Runs a prepared experiment: schedules its steps, advances simulated time to the end of the
+ * run, and derives the result (availability, metrics, expectation verdicts) from the trace.
+ */
+import { evaluateExpectations } from "../observe/expectations.js";
+import { signalSeries } from "../observe/signals.js";
+import { windows } from "../observe/series.js";
+import { describe as describeDistribution } from "../sim/distribution.js";
+import { formatDuration } from "../sim/time.js";
+import type { TraceSink } from "../sim/trace.js";
+import type { ParameterValue } from "../world/parameters.js";
+import type { AvailabilityMetric, RunResult } from "../world/result.js";
+import type { World } from "../world/world.js";
+import type { PreparedRun } from "./prepare.js";
+
+export interface RunOptions {
+  /** Stop early (the CLI's --until); default the experiment's duration. */
+  readonly untilUs?: number;
+  /** More trace sinks (a JSONL file). They are closed at the end of the run. */
+  readonly sinks?: readonly TraceSink[];
+}
+
+/** Runs to the end and returns the result. */
+export function executeRun(prepared: PreparedRun, options: RunOptions = {}): RunResult {
+  const { sim, world, plan } = prepared;
+  for (const sink of options.sinks ?? []) sim.trace.addSink(sink);
+  const endUs = Math.min(options.untilUs ?? plan.durationUs, plan.durationUs);
+  // Let the world settle at 0 s (initial boots, listeners) before the experiment begins; the
+  // timeline shows what happens from `run.start` on.
+  sim.runUntil(0);
+  sim.emit("run.start", "run", {
+    experiment: plan.name,
+    model: prepared.model.name,
+    seed: prepared.seed,
+    durationUs: endUs,
+  });
+  for (const step of plan.steps) {
+    if (step.atUs > endUs) break;
+    sim.at(step.atUs, () => world.perform(step));
+  }
+  sim.runUntil(endUs);
+  sim.emit("run.end", "run", { events: sim.eventsProcessed });
+  sim.trace.close();
+
+  const records = prepared.memory.records;
+  const expectations = evaluateExpectations(plan, world, records, endUs);
+  const availability = availabilityMetrics(world, records, endUs);
+  const findings = records
+    .filter((r) => r.kind === "invariant.violated")
+    .map((r) => ({ t: r.t, invariant: String(r.invariant), message: String(r.message) }));
+  const metrics: Record<string, number | null> = {};
+  for (const a of availability) metrics[`${a.name}.unavailableUs`] = a.unavailableUs;
+  return {
+    experiment: plan.name,
+    ...(plan.description !== undefined ? { description: plan.description } : {}),
+    model: prepared.model.name,
+    seed: prepared.seed,
+    durationUs: endUs,
+    parameters: prepared.params.overridden().map((p) => ({
+      key: p.spec.key,
+      value: formatParameter(p.value, p.spec.unit),
+      origin: p.origin,
+    })),
+    records,
+    availability,
+    metrics,
+    expectations,
+    findings,
+    eventsProcessed: sim.eventsProcessed,
+    passed: expectations.every((e) => e.passed) && findings.length === 0,
+  };
+}
+
+/** The availability windows every summary shows, for the signals this world has. */
+function availabilityMetrics(world: World, records: RunResult["records"], endUs: number): AvailabilityMetric[] {
+  const out: AvailabilityMetric[] = [];
+  for (const name of ["endpoint.available", "api.available", "writes.available", "service.available"]) {
+    const spec = world.signals.get(name);
+    if (!spec) continue;
+    const series = signalSeries(spec, world, records, undefined);
+    const down = windows(series, (v) => v === false, endUs);
+    out.push({
+      name: name.replace(/\.available$/, ""),
+      unavailableUs: down.reduce((s, w) => s + (w.to - w.from), 0),
+      windows: down,
+    });
+  }
+  return out;
+}
+
+/** A parameter value as a person writes it. */
+export function formatParameter(v: ParameterValue, unit: string): string {
+  if (typeof v === "object") return describeDistribution(v, formatDuration);
+  if (typeof v === "number" && unit === "µs") return formatDuration(v);
+  return unit && typeof v === "number" ? `${v} ${unit}` : String(v);
+}

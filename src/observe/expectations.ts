@@ -1,0 +1,116 @@
+/**
+ * Verdicts on an experiment's `expect:` entries, as pure functions of the trace:
+ *
+ * - `at: T` — the condition has the value at instant T;
+ * - `between: [A, B]` — it has the value at every instant of [A, B];
+ * - `within: B` / `after: A` — it *comes to* have the value at some instant in [A, B]:
+ *   - with `after: A`: the instant it became true must not be before A (if it already held at A,
+ *     the start of that stretch is what is observed, and it fails unless that is A itself);
+ *   - without `after`, the window opens when the incident starts (the first step). If the
+ *     condition holds then, what counts is its recovery: the first instant it holds again after
+ *     it first stops holding (or the window's start, if it never stops). So
+ *     `recovery.complete within: 20m` means "whole again within 20 minutes", and
+ *     `writes.available within: 5m` passes when writes never stopped.
+ *   The observed value is that instant; it must be no later than B.
+ */
+import type { ExperimentPlan, PlannedExpectation } from "../scenario/plan.js";
+import { formatDuration } from "../sim/time.js";
+import type { TraceRecord } from "../sim/trace.js";
+import type { ExpectationVerdict } from "../world/result.js";
+import type { World } from "../world/world.js";
+import { firstTimeAfter, holdsThroughout, type Series, valueAt } from "./series.js";
+import { bindCondition, conditionSeries, isConditionProblem } from "./signals.js";
+
+/** Evaluates every expectation of a plan against the trace of a run that ended at `endUs`. */
+export function evaluateExpectations(
+  plan: ExperimentPlan,
+  world: World,
+  records: readonly TraceRecord[],
+  endUs: number,
+): ExpectationVerdict[] {
+  const incidentStartUs = plan.steps[0]?.atUs ?? 0;
+  return plan.expectations.map((e) => evaluateOne(e, world, records, endUs, incidentStartUs));
+}
+
+function evaluateOne(
+  e: PlannedExpectation,
+  world: World,
+  records: readonly TraceRecord[],
+  endUs: number,
+  incidentStartUs: number,
+): ExpectationVerdict {
+  const base = { that: e.that, line: e.line, ...(e.quote !== undefined ? { quote: e.quote } : {}) };
+  const bound = bindCondition(e.that, world);
+  if (isConditionProblem(bound)) {
+    return { ...base, expected: "-", observed: bound.error, passed: false };
+  }
+  const series = conditionSeries(bound, world, records, e.is);
+  const want = describeWant(e);
+  const w = e.window;
+  switch (w.kind) {
+    case "at": {
+      if (w.atUs > endUs) return { ...base, expected: `${want} at ${fmt(w.atUs)}`, observed: "run ended before", passed: false };
+      const ok = valueAt(series, w.atUs);
+      return { ...base, expected: `${want} at ${fmt(w.atUs)}`, observed: ok ? "yes" : "no", passed: ok };
+    }
+    case "between": {
+      const expected = `${want} throughout ${fmt(w.startUs)}..${fmt(w.endUs)}`;
+      if (w.endUs > endUs) return { ...base, expected, observed: `run ended at ${fmt(endUs)}`, passed: false };
+      const r = holdsThroughout(series, (v) => v, w.startUs, w.endUs);
+      return {
+        ...base,
+        expected,
+        observed: r.holds ? "held" : `broken at ${fmt(r.firstViolation!)}${describeSpan(series, r.firstViolation!)}`,
+        passed: r.holds,
+      };
+    }
+    case "eventually": {
+      const explicitAfter = w.notBeforeUs > 0;
+      const from = explicitAfter ? w.notBeforeUs : incidentStartUs;
+      const by = Math.min(w.byUs, endUs);
+      const expected = explicitAfter
+        ? `${want} first between ${fmt(from)} and ${fmt(w.byUs)}`
+        : `${want} by ${fmt(w.byUs)}`;
+      const reached = reachedAt(series, from, endUs, explicitAfter);
+      if (reached === undefined) return { ...base, expected, observed: "never", passed: false };
+      const passed = reached <= by && (!explicitAfter || reached >= from);
+      const observed = explicitAfter && reached < from ? `already since ${fmt(reached)}` : `at ${fmt(reached)}`;
+      return { ...base, expected, observed, passed };
+    }
+  }
+}
+
+/** When the condition was reached, by the rules in the header. */
+function reachedAt(series: Series<boolean>, from: number, endUs: number, explicitAfter: boolean): number | undefined {
+  const holds = (v: boolean) => v;
+  if (!valueAt(series, from)) return firstTimeAfter(series, holds, from, endUs);
+  if (explicitAfter) return stretchStart(series, from);
+  const dip = firstTimeAfter(series, (v) => !v, from, endUs);
+  return dip === undefined ? from : firstTimeAfter(series, holds, dip, endUs);
+}
+
+/** Start of the stretch of `true` that contains instant t (t must be in one). */
+function stretchStart(series: Series<boolean>, t: number): number {
+  let start = 0;
+  for (const c of series.changes) {
+    if (c.t > t) break;
+    if (c.v) start = c.t;
+  }
+  return start;
+}
+
+function describeWant(e: PlannedExpectation): string {
+  if (e.is === undefined) return "true";
+  return `is ${String(e.is)}`;
+}
+
+/** ` (until 2m3s)` — how long a violation lasted, to help read a failure. */
+function describeSpan(series: Series<boolean>, from: number): string {
+  for (const c of series.changes) if (c.t > from && c.v) return ` (until ${fmt(c.t)})`;
+  return "";
+}
+
+/** Durations in verdicts are read by people: millisecond precision is plenty. */
+function fmt(us: number): string {
+  return formatDuration(Math.round(us / 1000) * 1000);
+}

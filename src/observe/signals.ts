@@ -1,0 +1,136 @@
+/**
+ * Signals as series: folds the trace through a world's signal definitions, and turns a condition
+ * (`lb.backendsUp >= 2`) into a boolean series. Pure functions of the trace.
+ */
+import type { TraceRecord } from "../sim/trace.js";
+import type { SignalSpec, World } from "../world/world.js";
+import { type Condition, ConditionSyntaxError, parseCondition, test } from "./condition.js";
+import { mapSeries, type Series, SeriesBuilder, type SignalValue } from "./series.js";
+
+/** The series of one signal (for one subject) over a trace. */
+export function signalSeries(
+  spec: SignalSpec,
+  world: World,
+  records: readonly TraceRecord[],
+  subject: string | undefined,
+): Series {
+  const b = new SeriesBuilder<SignalValue>(spec.initial(world, subject));
+  const kinds = new Set(spec.kinds);
+  for (const r of records) {
+    if (!kinds.has(r.kind)) continue;
+    const v = spec.next(b.value, r, subject);
+    if (v !== undefined) b.set(r.t, v);
+  }
+  return b.build();
+}
+
+/** A condition that refers to a known signal, ready to evaluate. */
+export interface BoundCondition {
+  readonly condition: Condition;
+  readonly spec: SignalSpec;
+}
+
+/** Why a condition cannot be evaluated in this world, with a hint. */
+export interface ConditionProblem {
+  readonly error: string;
+  readonly expected?: string;
+  readonly hint?: string;
+}
+
+/** Parses a condition and checks its signal and subject exist in the world. */
+export function bindCondition(text: string, world: World): BoundCondition | ConditionProblem {
+  let condition: Condition;
+  try {
+    condition = parseCondition(text);
+  } catch (e) {
+    if (e instanceof ConditionSyntaxError) return { error: e.message, hint: e.hint };
+    throw e;
+  }
+  const spec = world.signals.get(condition.signal);
+  if (!spec) {
+    const names = [...world.signals.keys()].sort();
+    return {
+      error: `unknown condition "${condition.signal}"`,
+      expected: `one of ${names.join(", ")}`,
+      hint: nearest(condition.signal, names) ?? "`quorate explain conditions` lists them with their meaning",
+    };
+  }
+  if (spec.subjects) {
+    const subjects = spec.subjects(world);
+    if (condition.subject === undefined || !subjects.includes(condition.subject)) {
+      return {
+        error:
+          condition.subject === undefined
+            ? `condition "${condition.signal}" needs a subject in brackets`
+            : `"${condition.subject}" is not a subject of ${condition.signal}`,
+        expected: `one of ${subjects.join(", ")}`,
+        hint: `e.g. ${condition.signal.replace("[]", `[${subjects[0] ?? "name"}]`)}`,
+      };
+    }
+  }
+  return { condition, spec };
+}
+
+/**
+ * A condition on a number or text signal needs a comparison or an `is:` value; null when fine.
+ */
+export function needsValue(bound: BoundCondition, is: SignalValue | undefined): ConditionProblem | null {
+  if (bound.condition.op !== undefined || bound.spec.type === "boolean" || is !== undefined) return null;
+  return {
+    error: `"${bound.condition.signal}" is a ${bound.spec.type}, not true or false`,
+    hint: `compare it ("${bound.condition.text.trim()} == ${bound.spec.type === "number" ? "3" : "value"}") or give is:`,
+  };
+}
+
+/** True when bindCondition failed. */
+export function isConditionProblem(x: BoundCondition | ConditionProblem): x is ConditionProblem {
+  return "error" in x;
+}
+
+/**
+ * The boolean series of a condition, given the value it must have (`is:`): with a comparison in the
+ * text, `is` (default true) is the expected truth of the comparison; without one, the signal must
+ * equal `is` (default true).
+ */
+export function conditionSeries(
+  bound: BoundCondition,
+  world: World,
+  records: readonly TraceRecord[],
+  is: SignalValue | undefined,
+): Series<boolean> {
+  const raw = signalSeries(bound.spec, world, records, bound.condition.subject);
+  const c = bound.condition;
+  if (c.op !== undefined) {
+    const want = is ?? true;
+    return mapSeries(raw, (v) => test(c, v) === want);
+  }
+  const want = is ?? true;
+  return mapSeries(raw, (v) => v === want);
+}
+
+function nearest(name: string, names: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestD = Number.POSITIVE_INFINITY;
+  for (const n of names) {
+    const d = distance(name, n);
+    if (d < bestD) {
+      bestD = d;
+      best = n;
+    }
+  }
+  return best !== undefined && bestD <= Math.max(2, Math.floor(name.length / 3)) ? `did you mean "${best}"?` : undefined;
+}
+
+function distance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let diag = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const up = row[j]!;
+      row[j] = Math.min(up + 1, row[j - 1]! + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diag = up;
+    }
+  }
+  return row[b.length]!;
+}

@@ -1,0 +1,88 @@
+/**
+ * The terminal report of a run: who/what/which seed, the timeline of what a person watching the
+ * cluster would have seen, then a summary (availability windows, metrics, expectation verdicts,
+ * broken invariants). Colours come from chalk and are off when NO_COLOR is set or --no-color given.
+ */
+import chalk from "chalk";
+import { formatClock, formatDuration } from "../sim/time.js";
+import type { RunResult } from "../world/result.js";
+import type { Tone } from "./describe.js";
+import { timelineEntries } from "./timeline.js";
+
+const TONE_STYLE: Readonly<Record<Tone, (s: string) => string>> = {
+  fault: (s) => chalk.red(s),
+  recovery: (s) => chalk.green(s),
+  step: (s) => chalk.cyan.bold(s),
+  change: (s) => chalk.yellow(s),
+  detail: (s) => chalk.dim(s),
+  violation: (s) => chalk.bgRed.white.bold(s),
+};
+
+const TONE_MARK: Readonly<Record<Tone, string>> = {
+  fault: "✗",
+  recovery: "✓",
+  step: "▶",
+  change: "•",
+  detail: " ",
+  violation: "!",
+};
+
+/** The timeline lines of a run (without header or summary). */
+export function timelineLines(result: RunResult): string[] {
+  return timelineEntries(result).map(
+    ({ record, line }) =>
+      `  ${chalk.dim(formatClock(record.t))}  ${TONE_STYLE[line.tone](`${TONE_MARK[line.tone]} ${line.text}`)}`,
+  );
+}
+
+/** The whole text report. */
+export function renderText(result: RunResult): string {
+  const out: string[] = [];
+  out.push(chalk.bold(`experiment ${result.experiment}`) + chalk.dim(`  model ${result.model}  seed ${result.seed}`));
+  if (result.description) out.push(chalk.dim(result.description));
+  for (const p of result.parameters.filter((x) => x.origin !== "model")) out.push(chalk.dim(`  set ${p.key} = ${p.value} (${p.origin})`));
+  out.push("");
+  out.push(chalk.bold("timeline"));
+  out.push(...timelineLines(result));
+  out.push("");
+  out.push(...summaryLines(result));
+  return `${out.join("\n")}\n`;
+}
+
+/** The summary: availability, expectations, findings, verdict. */
+export function summaryLines(result: RunResult): string[] {
+  const out: string[] = [chalk.bold("summary")];
+  out.push(`  simulated ${formatDuration(result.durationUs)}, ${result.eventsProcessed} events`);
+  for (const a of result.availability) {
+    const windows = a.windows.map((w) => `${formatClock(w.from)}–${formatClock(w.to)}`).join(", ");
+    const text =
+      a.unavailableUs === 0
+        ? chalk.green("always available")
+        : chalk.red(`unavailable ${formatDuration(a.unavailableUs)}`) + chalk.dim(` (${windows})`);
+    out.push(`  ${a.name.padEnd(10)} ${text}`);
+  }
+  if (result.expectations.length > 0) {
+    out.push("");
+    out.push(chalk.bold("expectations"));
+    for (const e of result.expectations) {
+      const mark = e.passed ? chalk.green("PASS") : chalk.red("FAIL");
+      out.push(`  ${mark} ${e.that}: expected ${e.expected}; observed ${e.observed}`);
+      if (e.quote) out.push(chalk.dim(`       "${e.quote}"`));
+    }
+  }
+  if (result.findings.length > 0) {
+    out.push("");
+    out.push(chalk.bgRed.white.bold("invariants violated"));
+    for (const f of result.findings) out.push(chalk.red(`  ${formatClock(f.t)} ${f.invariant}: ${f.message}`));
+  }
+  out.push("");
+  const passed = result.expectations.filter((e) => e.passed).length;
+  out.push(
+    result.passed
+      ? chalk.green.bold(`PASSED (${passed}/${result.expectations.length} expectations)`)
+      : chalk.red.bold(
+          `FAILED (${passed}/${result.expectations.length} expectations${result.findings.length ? `, ${result.findings.length} invariant violations` : ""})`,
+        ),
+  );
+  return out;
+}
