@@ -80,7 +80,8 @@ export class RaftConfigError extends Error {
 }
 
 function positiveInt(name: string, value: number): number {
-  if (!Number.isInteger(value) || value < 1) throw new RaftConfigError(`${name} must be a positive integer (got ${value})`);
+  if (!Number.isInteger(value) || value < 1)
+    throw new RaftConfigError(`${name} must be a positive integer (got ${value})`);
   return value;
 }
 
@@ -90,9 +91,14 @@ export function resolveConfig(config: RaftConfig): ResolvedRaftConfig {
   const electionTicks = positiveInt("electionTicks", config.electionTicks ?? DEFAULT_ELECTION_TICKS);
   const heartbeatTicks = positiveInt("heartbeatTicks", config.heartbeatTicks ?? DEFAULT_HEARTBEAT_TICKS);
   if (electionTicks <= heartbeatTicks) {
-    throw new RaftConfigError(`electionTicks (${electionTicks}) must be greater than heartbeatTicks (${heartbeatTicks})`);
+    throw new RaftConfigError(
+      `electionTicks (${electionTicks}) must be greater than heartbeatTicks (${heartbeatTicks})`,
+    );
   }
-  const range = config.electionTimeoutRange ?? { minTicks: electionTicks, maxTicksExclusive: 2 * electionTicks };
+  const range = config.electionTimeoutRange ?? {
+    minTicks: electionTicks,
+    maxTicksExclusive: 2 * electionTicks,
+  };
   positiveInt("electionTimeoutRange.minTicks", range.minTicks);
   if (!Number.isInteger(range.maxTicksExclusive) || range.maxTicksExclusive <= range.minTicks) {
     throw new RaftConfigError(
@@ -101,11 +107,14 @@ export function resolveConfig(config: RaftConfig): ResolvedRaftConfig {
   }
   const maxInflightMsgs = positiveInt("maxInflightMsgs", config.maxInflightMsgs ?? DEFAULT_MAX_INFLIGHT_MSGS);
   const maxInflightBytes = config.maxInflightBytes ?? 0;
-  if (!(maxInflightBytes >= 0)) throw new RaftConfigError(`maxInflightBytes must be >= 0 (got ${maxInflightBytes})`);
+  if (!(maxInflightBytes >= 0))
+    throw new RaftConfigError(`maxInflightBytes must be >= 0 (got ${maxInflightBytes})`);
   const maxSizePerMsgBytes = config.maxSizePerMsgBytes ?? DEFAULT_MAX_SIZE_PER_MSG_BYTES;
-  if (!(maxSizePerMsgBytes >= 0)) throw new RaftConfigError(`maxSizePerMsgBytes must be >= 0 (got ${maxSizePerMsgBytes})`);
+  if (!(maxSizePerMsgBytes >= 0))
+    throw new RaftConfigError(`maxSizePerMsgBytes must be >= 0 (got ${maxSizePerMsgBytes})`);
   const maxEntriesPerMsg = config.maxEntriesPerMsg ?? Number.POSITIVE_INFINITY;
-  if (!(maxEntriesPerMsg >= 1)) throw new RaftConfigError(`maxEntriesPerMsg must be >= 1 (got ${maxEntriesPerMsg})`);
+  if (!(maxEntriesPerMsg >= 1))
+    throw new RaftConfigError(`maxEntriesPerMsg must be >= 1 (got ${maxEntriesPerMsg})`);
   return {
     id,
     randomInt: config.randomInt,

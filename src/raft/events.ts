@@ -10,7 +10,12 @@ export type RaftEvent =
   /** The node changed role ("became leader at term N", "became follower at term N"). */
   | { readonly type: "roleChanged"; readonly term: number; readonly role: Role; readonly leader: NodeId }
   /** An election started ("is starting a new election at term N"). */
-  | { readonly type: "campaignStarted"; readonly term: number; readonly preVote: boolean; readonly transfer: boolean }
+  | {
+      readonly type: "campaignStarted";
+      readonly term: number;
+      readonly preVote: boolean;
+      readonly transfer: boolean;
+    }
   /** A vote or pre-vote request was answered ("cast MsgVote for 2 at term 5" / "rejected"). */
   | {
       readonly type: "voteCast";
@@ -43,9 +48,19 @@ export type RaftEvent =
   /** The leader started sending a snapshot to a follower whose entries are compacted away. */
   | { readonly type: "snapshotSent"; readonly term: number; readonly to: NodeId; readonly index: number }
   /** A follower replaced its log by a snapshot from the leader. */
-  | { readonly type: "snapshotRestored"; readonly term: number; readonly index: number; readonly snapshotTerm: number }
+  | {
+      readonly type: "snapshotRestored";
+      readonly term: number;
+      readonly index: number;
+      readonly snapshotTerm: number;
+    }
   /** A membership change was applied. */
-  | { readonly type: "confChangeApplied"; readonly term: number; readonly change: ConfChange; readonly changed: boolean };
+  | {
+      readonly type: "confChangeApplied";
+      readonly term: number;
+      readonly change: ConfChange;
+      readonly changed: boolean;
+    };
 
 /** Receives events; must not call back into the node. */
 export type RaftEventListener = (event: RaftEvent) => void;

@@ -13,6 +13,8 @@ export * from "./quorum.js";
 export * from "./raft.js";
 export * from "./read-only.js";
 export * from "./ready.js";
+export * from "./requests.js";
+export * from "./status.js";
 export * from "./storage.js";
 export * from "./tracker.js";
 export * from "./types.js";

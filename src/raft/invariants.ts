@@ -87,7 +87,13 @@ export class RaftInvariantChecker {
   leaderElected(node: NodeId, term: number, log: LogView): void {
     const other = this.leaders.get(term);
     if (other !== undefined && other !== node) {
-      this.report("electionSafety", `two leaders in term ${term}: ${other} and ${node}`, [other, node], term, 0);
+      this.report(
+        "electionSafety",
+        `two leaders in term ${term}: ${other} and ${node}`,
+        [other, node],
+        term,
+        0,
+      );
     } else if (other === undefined) {
       this.leaders.set(term, node);
     }
@@ -198,7 +204,13 @@ export class RaftInvariantChecker {
     list.push({ term: e.term, key, prevTerm, node });
   }
 
-  private recordCommitted(node: NodeId, nodeTerm: number, index: number, term: number, key: ContentKey): void {
+  private recordCommitted(
+    node: NodeId,
+    nodeTerm: number,
+    index: number,
+    term: number,
+    key: ContentKey,
+  ): void {
     const at = index - this.base;
     // Fill a gap (an index only seen through a snapshot) with "unknown".
     while (this.cTerm.length < at) {
@@ -291,7 +303,8 @@ export interface ObservedReady {
  * none is missed between two Ready batches. Call it from the node's `onEvent` listener.
  */
 export function observeEvent(checker: RaftInvariantChecker, node: ObservedNode, event: RaftEvent): void {
-  if (event.type === "roleChanged" && event.role === "leader") checker.leaderElected(node.id, event.term, node);
+  if (event.type === "roleChanged" && event.role === "leader")
+    checker.leaderElected(node.id, event.term, node);
 }
 
 /**

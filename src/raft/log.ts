@@ -100,7 +100,9 @@ export class RaftLog {
     const conflict = this.findConflict(entries);
     if (conflict !== 0) {
       if (conflict <= this.committed) {
-        throw new RaftAssertionError(`entry ${conflict} conflicts with committed entry (committed ${this.committed})`);
+        throw new RaftAssertionError(
+          `entry ${conflict} conflicts with committed entry (committed ${this.committed})`,
+        );
       }
       this.truncateAndAppend(entries, conflict - prevIndex - 1);
     }
@@ -138,7 +140,8 @@ export class RaftLog {
   /** Drops entries from `entries[from].index` onwards here and appends `entries[from..]`. */
   private truncateAndAppend(entries: readonly Entry[], from: number): void {
     const first = entries[from]!.index;
-    if (first <= this.offsetIndex) throw new RaftAssertionError(`append at ${first} into compacted log (${this.offsetIndex})`);
+    if (first <= this.offsetIndex)
+      throw new RaftAssertionError(`append at ${first} into compacted log (${this.offsetIndex})`);
     const keep = this.head + first - this.offsetIndex - 1;
     if (keep < this.buf.length) this.buf.length = keep;
     for (let i = from; i < entries.length; i++) this.buf.push(entries[i]!);
@@ -221,7 +224,9 @@ export class RaftLog {
     for (const e of entries) {
       if (e.index <= this.offsetIndex) continue;
       if (e.index !== this.lastIndex() + 1) {
-        throw new RaftAssertionError(`persisted entries are not contiguous: ${e.index} after ${this.lastIndex()}`);
+        throw new RaftAssertionError(
+          `persisted entries are not contiguous: ${e.index} after ${this.lastIndex()}`,
+        );
       }
       this.buf.push(e);
     }

@@ -13,7 +13,9 @@
  * 2. persist `rd.snapshot`, `rd.entries` (replacing any stored entries at the same or later
  *    indexes) and `rd.hardState`; fsync if `rd.mustSync` — this is where simulated disk time goes.
  *    Term, vote and entries are thus durable before the messages that depend on them leave;
- * 3. send `rd.messages` (hand MsgSnap to the snapshot sender and later call `reportSnapshot`);
+ * 3. send `rd.messages`; for each MsgSnap first set `m.snapshot = node.mergedSnapshot(image, bytes)`
+ *    (etcd sends its state at the applied index), hand it to the snapshot sender, and call
+ *    `reportSnapshot` when the transfer ends;
  * 4. apply `rd.snapshot`, then `rd.committedEntries` (calling `applyConfChange` on conf changes),
  *    and answer `rd.readStates` once applied ≥ their index;
  * 5. `node.advance(rd)`.
@@ -28,13 +30,15 @@
  * Not modelled: joint consensus (etcd uses one-at-a-time changes), ReadOnlyLeaseBased,
  * async storage writes, MaxUncommittedEntriesSize, forget-leader, proposal batching limits.
  */
-import { type ResolvedRaftConfig, type RaftConfig, resolveConfig } from "./config.js";
+import { type RaftConfig, type ResolvedRaftConfig, resolveConfig } from "./config.js";
 import type { RaftEvent, RaftEventListener } from "./events.js";
 import { RaftAssertionError, RaftLog, TERM_UNAVAILABLE } from "./log.js";
 import { newMessage, voteResponseType } from "./messages.js";
-import type { Progress, ProgressState } from "./progress.js";
+import type { Progress } from "./progress.js";
 import { ReadOnlyQueue } from "./read-only.js";
 import type { Ready } from "./ready.js";
+import type { ProposeResult, RaftStartState, ReadIndexResult } from "./requests.js";
+import type { ProgressStatus, RaftStatus } from "./status.js";
 import { ProgressTracker } from "./tracker.js";
 import {
   CAMPAIGN_TRANSFER,
@@ -42,7 +46,6 @@ import {
   type ConfState,
   type Entry,
   type EntryType,
-  type HardState,
   type Message,
   NO_ENTRIES,
   NONE,
@@ -52,66 +55,6 @@ import {
   type Role,
   type Snapshot,
 } from "./types.js";
-
-/** How a node starts: a new cluster, a restart from persisted state, or a blank joining member. */
-export interface RaftStartState {
-  /**
-   * New cluster (etcd `StartNode` with peers): the membership is written as committed conf-change
-   * entries 1..n at term 1, which the host persists and applies from the first Ready.
-   */
-  readonly bootstrap?: ConfState;
-  /** Restart: persisted term, vote and commit. */
-  readonly hardState?: HardState;
-  /** Restart: the last persisted snapshot (its ConfState is the starting membership). */
-  readonly snapshot?: Snapshot | null;
-  /** Restart: persisted entries after the snapshot, contiguous, in index order. */
-  readonly entries?: readonly Entry[];
-  /** Restart: index the host's state machine already reflects (default: the snapshot index). */
-  readonly applied?: number;
-}
-
-/** What happened to a proposal (etcd: `ErrProposalDropped` for the dropped cases). */
-export type ProposeResult =
-  /** Appended to this leader's log at `lastIndex`. */
-  | "appended"
-  /** Sent to the leader as MsgProp; the outcome is only visible when (if) the entry is applied. */
-  | "forwarded"
-  /** No leader known, leadership transfer in progress, or this node was removed. */
-  | "dropped"
-  /** A conf change is already pending (proposed but not applied): one change at a time. */
-  | "confChangePending";
-
-/** What happened to a read request. */
-export type ReadIndexResult = "accepted" | "dropped";
-
-/** The leader's view of one member, for `etcdctl endpoint status` and learner-promotion checks. */
-export interface ProgressStatus {
-  readonly id: NodeId;
-  readonly isLearner: boolean;
-  readonly match: number;
-  readonly next: number;
-  readonly state: ProgressState;
-  readonly recentActive: boolean;
-  readonly pendingSnapshot: number;
-  readonly inflight: number;
-}
-
-/** A point-in-time view of a node for observers. */
-export interface RaftStatus {
-  readonly id: NodeId;
-  readonly term: number;
-  readonly vote: NodeId;
-  readonly role: Role;
-  readonly leader: NodeId;
-  readonly isLearner: boolean;
-  readonly commit: number;
-  readonly applied: number;
-  readonly firstIndex: number;
-  readonly lastIndex: number;
-  readonly leadTransferee: NodeId;
-  /** Every member's progress (meaningful on the leader only; empty elsewhere). */
-  readonly progress: readonly ProgressStatus[];
-}
 
 interface WaitingRead {
   readonly from: NodeId;
@@ -157,7 +100,8 @@ export class RaftNode {
     this.config = resolveConfig(config);
     this.id = this.config.id;
     this.tracker = new ProgressTracker(this.config.maxInflightMsgs, this.config.maxInflightBytes);
-    const restarting = start.hardState !== undefined || start.snapshot != null || (start.entries?.length ?? 0) > 0;
+    const restarting =
+      start.hardState !== undefined || start.snapshot != null || (start.entries?.length ?? 0) > 0;
     if (start.bootstrap !== undefined && restarting) {
       throw new RaftAssertionError("bootstrap and restart state are exclusive");
     }
@@ -195,14 +139,17 @@ export class RaftNode {
     const hs = start.hardState;
     if (hs !== undefined) {
       if (hs.commit > this.log.lastIndex()) {
-        throw new RaftAssertionError(`persisted commit ${hs.commit} is beyond the last persisted index ${this.log.lastIndex()}`);
+        throw new RaftAssertionError(
+          `persisted commit ${hs.commit} is beyond the last persisted index ${this.log.lastIndex()}`,
+        );
       }
       if (hs.commit > this.log.committed) this.log.committed = hs.commit;
       this.termValue = hs.term;
       this.voteValue = hs.vote;
     }
     const applied = Math.max(snap?.index ?? 0, start.applied ?? 0);
-    if (applied > this.log.committed) throw new RaftAssertionError(`applied ${applied} beyond commit ${this.log.committed}`);
+    if (applied > this.log.committed)
+      throw new RaftAssertionError(`applied ${applied} beyond commit ${this.log.committed}`);
     this.log.applied = applied;
     this.log.applying = applied;
     this.becomeFollower(this.termValue, NONE);
@@ -270,6 +217,19 @@ export class RaftNode {
   progressOf(id: NodeId): Progress | undefined {
     return this.tracker.get(id);
   }
+  /**
+   * Leader: whether learner `id` is in sync enough to be promoted — its match is at least
+   * `readyPercent` of the leader's (etcd `readyPercentThreshold = 0.9`, refusing otherwise with
+   * "can only promote a learner member which is in sync with leader").
+   */
+  learnerInSync(id: NodeId, readyPercent = 0.9): boolean {
+    if (this.roleValue !== "leader") return false;
+    const pr = this.tracker.get(id);
+    const self = this.tracker.get(this.id);
+    if (pr === undefined || self === undefined || !pr.isLearner) return false;
+    return pr.match >= self.match * readyPercent;
+  }
+
   /** True while a snapshot is being sent to some follower (etcd pauses log compaction then). */
   snapshotInFlight(): boolean {
     if (this.roleValue !== "leader") return false;
@@ -359,7 +319,10 @@ export class RaftNode {
       return;
     }
     if (this.roleValue !== "follower" || this.leaderValue === NONE) {
-      this.emitDropped("MsgTransferLeader", `no leader at term ${this.termValue}; dropping leader transfer msg`);
+      this.emitDropped(
+        "MsgTransferLeader",
+        `no leader at term ${this.termValue}; dropping leader transfer msg`,
+      );
       return;
     }
     this.msgs.push(newMessage("MsgTransferLeader", transferee, this.leaderValue, this.termValue));
@@ -396,7 +359,8 @@ export class RaftNode {
       if ((self === undefined || self.isLearner) && this.config.stepDownOnRemoval) {
         this.becomeFollower(this.termValue, NONE);
       } else {
-        if (this.leadTransferee !== NONE && !this.tracker.isVoter(this.leadTransferee)) this.abortLeaderTransfer();
+        if (this.leadTransferee !== NONE && !this.tracker.isVoter(this.leadTransferee))
+          this.abortLeaderTransfer();
         if (this.maybeCommit()) this.bcastAppend();
         else for (const pr of this.tracker.members) if (pr.id !== this.id) this.maybeSendAppend(pr, false);
       }
@@ -466,7 +430,11 @@ export class RaftNode {
     if (log.lastIndex() > log.handed) return true;
     if (this.canHandCommitted()) return true;
     if (this.leaderValue !== this.prevLeader || this.roleValue !== this.prevRole) return true;
-    return this.termValue !== this.prevTerm || this.voteValue !== this.prevVote || log.committed !== this.prevCommit;
+    return (
+      this.termValue !== this.prevTerm ||
+      this.voteValue !== this.prevVote ||
+      log.committed !== this.prevCommit
+    );
   }
 
   private canHandCommitted(): boolean {
@@ -542,7 +510,7 @@ export class RaftNode {
     if (this.roleValue === "leader" && n > 0) {
       // The leader's own durable copy counts towards the quorum only now (etcd-io/raft v3.6).
       const self = this.tracker.get(this.id);
-      if (self !== undefined && self.maybeUpdate(log.stable) && this.maybeCommit()) this.bcastAppend();
+      if (self?.maybeUpdate(log.stable) && this.maybeCommit()) this.bcastAppend();
     }
   }
 
@@ -586,7 +554,8 @@ export class RaftNode {
 
   /** A pre-candidate keeps its term, vote and timeout (etcd `becomePreCandidate` does not reset). */
   private becomePreCandidate(): void {
-    if (this.roleValue === "leader") throw new RaftAssertionError("invalid transition leader -> preCandidate");
+    if (this.roleValue === "leader")
+      throw new RaftAssertionError("invalid transition leader -> preCandidate");
     this.tracker.resetVotes();
     this.leaderValue = NONE;
     this.setRole("preCandidate");
@@ -622,7 +591,7 @@ export class RaftNode {
 
   private refreshMembership(): void {
     const self = this.tracker.get(this.id);
-    this.learner = self !== undefined && self.isLearner;
+    this.learner = self?.isLearner === true;
     this.promotable = self !== undefined && !self.isLearner;
   }
 
@@ -699,7 +668,12 @@ export class RaftNode {
       voteType = "MsgVote";
       term = this.termValue;
     }
-    this.emit({ type: "campaignStarted", term, preVote: kind === "preElection", transfer: kind === "transfer" });
+    this.emit({
+      type: "campaignStarted",
+      term,
+      preVote: kind === "preElection",
+      transfer: kind === "transfer",
+    });
     this.tracker.recordVote(this.id, true);
     if (this.tracker.tally().result === "won") {
       // Single voter: won at once.
@@ -760,11 +734,15 @@ export class RaftNode {
   private stepMessage(m: Message): void {
     const type = m.type;
     if (m.term === 0) {
-      // Forwarded proposals and reads carry no term (etcd treats them as local messages).
+      // Forwarded proposals and reads carry no term (etcd treats them as local messages);
+      // anything else without a term is malformed.
+      if (type !== "MsgProp" && type !== "MsgReadIndex") return;
     } else if (m.term > this.termValue) {
       if (type === "MsgVote" || type === "MsgPreVote") {
         const inLease =
-          this.config.checkQuorum && this.leaderValue !== NONE && this.electionElapsed < this.config.electionTicks;
+          this.config.checkQuorum &&
+          this.leaderValue !== NONE &&
+          this.electionElapsed < this.config.electionTicks;
         if (inLease && m.context !== CAMPAIGN_TRANSFER) {
           // Leader lease: a leader was heard within the election timeout, so this is a disruption.
           this.emit({
@@ -785,7 +763,10 @@ export class RaftNode {
         this.becomeFollower(m.term, NONE);
       }
     } else if (m.term < this.termValue) {
-      if ((this.config.checkQuorum || this.config.preVote) && (type === "MsgHeartbeat" || type === "MsgApp")) {
+      if (
+        (this.config.checkQuorum || this.config.preVote) &&
+        (type === "MsgHeartbeat" || type === "MsgApp")
+      ) {
         // A stale leader (e.g. back from a partition): tell it our term so it steps down. Without
         // this, with pre-vote or check-quorum it could never learn it was deposed.
         this.msgs.push(newMessage("MsgAppResp", this.id, m.from, this.termValue));
@@ -891,7 +872,10 @@ export class RaftNode {
         return;
       case "MsgTransferLeader":
         if (this.leaderValue === NONE) {
-          this.emitDropped("MsgTransferLeader", `no leader at term ${this.termValue}; dropping leader transfer msg`);
+          this.emitDropped(
+            "MsgTransferLeader",
+            `no leader at term ${this.termValue}; dropping leader transfer msg`,
+          );
           return;
         }
         this.forward(m);
@@ -1006,7 +990,10 @@ export class RaftNode {
       return "dropped";
     }
     if (this.leadTransferee !== NONE) {
-      this.emitDropped("MsgProp", `transfer leadership to ${this.leadTransferee} is in progress; dropping proposal`);
+      this.emitDropped(
+        "MsgProp",
+        `transfer leadership to ${this.leadTransferee} is in progress; dropping proposal`,
+      );
       return "dropped";
     }
     if (type === "confChange") {

@@ -5,8 +5,9 @@
  * a snapshot replaces the whole log. Time is not modelled here: the host decides when a save is
  * durable (after its simulated fsync) and only then calls `save`.
  */
-import type { RaftStartState } from "./raft.js";
+
 import type { Ready } from "./ready.js";
+import type { RaftStartState } from "./requests.js";
 import type { Entry, HardState, Snapshot } from "./types.js";
 
 /** Durable Raft state of one member. */

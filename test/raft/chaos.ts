@@ -61,7 +61,8 @@ export function runChaos(o: ChaosOptions): ChaosResult {
   c.onApply = (_m, e) => {
     if (e.type !== "normal" || e.data === null) return;
     const prev = everApplied.get(e.index);
-    if (prev !== undefined && prev !== e.data) problem ??= `index ${e.index} applied as ${prev} and ${String(e.data)}`;
+    if (prev !== undefined && prev !== e.data)
+      problem ??= `index ${e.index} applied as ${prev} and ${String(e.data)}`;
     everApplied.set(e.index, String(e.data));
   };
   const voters = Array.from({ length: o.voters }, (_, i) => i + 1);
@@ -296,7 +297,8 @@ function isConverged(c: Cluster): boolean {
     if (r === null) return false;
     if (!cs.voters.includes(id) && !cs.learners.includes(id)) continue;
     if (r.term !== leader.term || r.leader !== leaderId) return false;
-    if (r.lastIndex !== leader.lastIndex || r.commit !== leader.commit || r.applied !== r.commit) return false;
+    if (r.lastIndex !== leader.lastIndex || r.commit !== leader.commit || r.applied !== r.commit)
+      return false;
     if (r.termAt(r.lastIndex) !== leader.termAt(leader.lastIndex)) return false;
     if (c.member(id).app.items.join(",") !== items) return false;
   }

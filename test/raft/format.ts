@@ -70,7 +70,12 @@ export function formatMessage(m: Message): string {
   return s;
 }
 
-const ROLE_NAMES = { follower: "follower", preCandidate: "pre-candidate", candidate: "candidate", leader: "leader" };
+const ROLE_NAMES = {
+  follower: "follower",
+  preCandidate: "pre-candidate",
+  candidate: "candidate",
+  leader: "leader",
+};
 
 /** The log line a person would read for an event of `node`. */
 export function formatEvent(node: NodeId, e: RaftEvent): string {

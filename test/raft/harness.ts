@@ -5,8 +5,9 @@
  * Used by the transcript interpreter and the property tests.
  */
 import { observeEvent, observeReady, RaftInvariantChecker } from "../../src/raft/invariants.js";
-import { type ProposeResult, RaftNode, type RaftStartState } from "../../src/raft/raft.js";
+import { RaftNode } from "../../src/raft/raft.js";
 import type { Ready } from "../../src/raft/ready.js";
+import type { ProposeResult, RaftStartState } from "../../src/raft/requests.js";
 import { RaftStorage } from "../../src/raft/storage.js";
 import type { ConfChange, ConfState, Entry, Message, NodeId, ReadState } from "../../src/raft/types.js";
 import { formatEntries, formatEvent, formatMessage } from "./format.js";
@@ -268,7 +269,8 @@ export class Cluster {
     m.storage.save(rd);
     for (const msg of rd.messages) {
       // Like etcd, send the leader's state at its applied index ("merged snapshot").
-      if (msg.type === "MsgSnap") msg.snapshot = raft.mergedSnapshot(cloneApp(m.app), 1000 + 10 * m.app.items.length);
+      if (msg.type === "MsgSnap")
+        msg.snapshot = raft.mergedSnapshot(cloneApp(m.app), 1000 + 10 * m.app.items.length);
       this.inflight.push(msg);
     }
     if (rd.snapshot !== null) m.app = cloneApp(rd.snapshot.data as AppState);
@@ -303,7 +305,8 @@ export class Cluster {
       const hs = rd.hardState;
       this.print(`  persist hardState term=${hs.term} vote=${hs.vote} commit=${hs.commit}`, "all");
     }
-    if (rd.snapshot !== null) this.print(`  persist snapshot ${rd.snapshot.index}/${rd.snapshot.term}`, "all");
+    if (rd.snapshot !== null)
+      this.print(`  persist snapshot ${rd.snapshot.index}/${rd.snapshot.term}`, "all");
     if (rd.entries.length > 0) this.print(`  persist entries ${formatEntries(rd.entries)}`, "all");
     for (const msg of rd.messages) this.print(`  send ${formatMessage(msg)}`, "all");
     if (rd.committedEntries.length > 0) this.print(`  apply ${formatEntries(rd.committedEntries)}`, "all");

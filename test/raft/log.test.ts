@@ -9,7 +9,7 @@ function ent(index: number, term: number, data: string | null = null): Entry {
 /** A log holding entries with the given terms at indexes 1..n. */
 function logOf(...terms: number[]): RaftLog {
   const log = new RaftLog();
-  terms.forEach((t, i) => log.push(ent(i + 1, t)));
+  for (let i = 0; i < terms.length; i++) log.push(ent(i + 1, terms[i]!));
   return log;
 }
 

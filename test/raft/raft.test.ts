@@ -64,7 +64,14 @@ describe("election timeout", () => {
   it("is drawn from a custom range (non-etcd timing)", () => {
     const draws: number[] = [];
     const node = new RaftNode(
-      { id: 1, randomInt: (max) => (draws.push(max), max - 1), electionTimeoutRange: { minTicks: 15, maxTicksExclusive: 30 } },
+      {
+        id: 1,
+        randomInt: (max) => {
+          draws.push(max);
+          return max - 1;
+        },
+        electionTimeoutRange: { minTicks: 15, maxTicksExclusive: 30 },
+      },
       { bootstrap: { voters: [1], learners: [] } },
     );
     drain(node, new RaftStorage());
@@ -226,5 +233,58 @@ describe("messageBytes", () => {
     expect(messageBytes(m)).toBe(MESSAGE_OVERHEAD_BYTES);
     m.entries = [{ term: 1, index: 1, type: "normal", data: null, bytes: 100 }];
     expect(messageBytes(m)).toBe(MESSAGE_OVERHEAD_BYTES + 116);
+  });
+});
+
+describe("leader-side reports", () => {
+  function threeNodeLeader(): Cluster {
+    const c = new Cluster();
+    c.bootstrap({ voters: [1, 2, 3], learners: [4] });
+    c.stabilize();
+    c.node(1).campaign();
+    c.stabilize();
+    return c;
+  }
+
+  it("an unreachable follower in replicate state falls back to probing", () => {
+    const c = threeNodeLeader();
+    expect(c.node(1).progressOf(2)?.state).toBe("replicate");
+    c.node(1).reportUnreachable(2);
+    expect(c.node(1).progressOf(2)?.state).toBe("probe");
+    expect(c.node(1).progressOf(2)?.next).toBe(c.node(1).progressOf(2)!.match + 1);
+  });
+
+  it("a failed snapshot transfer goes back to probing from match + 1", () => {
+    const c = threeNodeLeader();
+    const pr = c.node(1).progressOf(3)!;
+    pr.becomeSnapshot(50);
+    c.node(1).reportSnapshot(3, false);
+    expect(pr.state).toBe("probe");
+    expect(pr.next).toBe(pr.match + 1);
+    expect(pr.isPaused()).toBe(true); // wait a heartbeat before probing again
+  });
+
+  it("tells when a learner is in sync enough for promotion (etcd: 90% of the leader's match)", () => {
+    const c = threeNodeLeader();
+    expect(c.node(1).learnerInSync(4)).toBe(true);
+    c.crash(4);
+    for (let i = 0; i < 20; i++) c.propose(1, `w${i}`);
+    c.stabilize();
+    expect(c.node(1).learnerInSync(4)).toBe(false);
+    expect(c.node(1).learnerInSync(2)).toBe(false); // not a learner
+    expect(c.node(2).learnerInSync(4)).toBe(false); // not the leader
+  });
+
+  it("reports status for observers", () => {
+    const c = threeNodeLeader();
+    const s = c.node(1).status();
+    expect(s.role).toBe("leader");
+    expect(s.progress.map((p) => [p.id, p.isLearner])).toEqual([
+      [1, false],
+      [2, false],
+      [3, false],
+      [4, true],
+    ]);
+    expect(c.node(2).status().progress).toEqual([]);
   });
 });

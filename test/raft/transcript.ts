@@ -164,7 +164,10 @@ function messageFilter(a: Args): (m: Message) => boolean {
   const from = a.named.has("from") ? num(a.named.get("from")) : undefined;
   const to = a.named.has("to") ? num(a.named.get("to")) : undefined;
   const type = a.named.get("type");
-  return (m) => (from === undefined || m.from === from) && (to === undefined || m.to === to) && (type === undefined || m.type === type);
+  return (m) =>
+    (from === undefined || m.from === from) &&
+    (to === undefined || m.to === to) &&
+    (type === undefined || m.type === type);
 }
 
 const CONF_TYPES: Readonly<Record<string, ConfChange["type"]>> = {
@@ -260,7 +263,9 @@ class Interpreter {
       case "compact": {
         const ok = c.compact(num(p[0]), num(p[1]));
         const r = c.node(num(p[0]));
-        this.print(`${p[0]}: compact ${p[1]} -> ${ok ? `ok, log now ${r.firstIndex}..${r.lastIndex}` : "refused"}`);
+        this.print(
+          `${p[0]}: compact ${p[1]} -> ${ok ? `ok, log now ${r.firstIndex}..${r.lastIndex}` : "refused"}`,
+        );
         return;
       }
       case "status":
@@ -270,7 +275,9 @@ class Interpreter {
         const r = c.node(num(p[0]));
         const entries = r.entries(r.firstIndex, r.lastIndex);
         const snap = r.snapshot;
-        this.print(`${p[0]}: ${snap !== null ? `snapshot ${snap.index}/${snap.term}; ` : ""}log ${r.firstIndex}..${r.lastIndex}${entries.length > 0 ? `: ${formatEntries(entries)}` : ""}`);
+        this.print(
+          `${p[0]}: ${snap !== null ? `snapshot ${snap.index}/${snap.term}; ` : ""}log ${r.firstIndex}..${r.lastIndex}${entries.length > 0 ? `: ${formatEntries(entries)}` : ""}`,
+        );
         return;
       }
       case "progress":
@@ -283,7 +290,9 @@ class Interpreter {
       case "app":
         for (const id of c.ids()) {
           const m = c.member(id);
-          this.print(`${id}: ${m.raft === null ? "down" : `applied ${m.app.index}: [${m.app.items.join(" ")}]`}`);
+          this.print(
+            `${id}: ${m.raft === null ? "down" : `applied ${m.app.index}: [${m.app.items.join(" ")}]`}`,
+          );
         }
         return;
       case "check":
