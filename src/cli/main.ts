@@ -11,7 +11,8 @@ import { validateCommand } from "./commands/validate.js";
 import { EXIT_BAD_INPUT, EXIT_INTERNAL, UsageError } from "./exit.js";
 
 function configureColor(argv: readonly string[]): void {
-  const noColor = argv.includes("--no-color") || (process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== "");
+  const noColor =
+    argv.includes("--no-color") || (process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== "");
   if (noColor) chalk.level = 0;
 }
 
@@ -23,11 +24,17 @@ async function main(argv: string[]): Promise<number> {
   };
   await yargs(argv)
     .scriptName("quorate")
-    .usage("$0 <command> [options]\n\nDeterministic simulation of etcd, Kubernetes and Cluster API under failure.")
+    .usage(
+      "$0 <command> [options]\n\nDeterministic simulation of etcd, Kubernetes and Cluster API under failure.",
+    )
     .command(runCommand(setExit))
     .command(validateCommand(setExit))
     .command(schemaCommand(setExit))
-    .option("color", { type: "boolean", default: true, describe: "Colour the output (also off when NO_COLOR is set)" })
+    .option("color", {
+      type: "boolean",
+      default: true,
+      describe: "Colour the output (also off when NO_COLOR is set)",
+    })
     .demandCommand(1, "Name a command: run, validate or schema (see --help).")
     .strict()
     .recommendCommands()

@@ -4,6 +4,8 @@
  * experiment against that world so unknown targets and conditions are refused before anything
  * runs. Every problem comes back as a located InputError.
  */
+
+import { dirname } from "node:path";
 import { bindCondition, isConditionProblem, needsValue } from "../observe/signals.js";
 import { compileExperiment } from "../scenario/compile.js";
 import type { InputError } from "../scenario/errors.js";
@@ -15,7 +17,6 @@ import type { CompileResolvers } from "../scenario/resolvers.js";
 import { didYouMean, listForMessage } from "../scenario/suggest.js";
 import { Simulation } from "../sim/simulation.js";
 import { MemorySink, Trace } from "../sim/trace.js";
-import { dirname } from "node:path";
 import { installInfraActions } from "../world/infra-actions.js";
 import { installInfraSignals } from "../world/infra-signals.js";
 import { buildInfraWorld } from "../world/infra-world.js";
@@ -62,7 +63,13 @@ export function prepareRun(path: string, options: PrepareOptions = {}): PrepareR
     const problem = params.override(key, value, "experiment", path);
     if (problem) {
       const at = loaded.locate(["spec", "set", key], "key");
-      errors.push({ file: path, ...at, path: ["spec", "set", key], message: problem.message, hint: problem.hint });
+      errors.push({
+        file: path,
+        ...at,
+        path: ["spec", "set", key],
+        message: problem.message,
+        hint: problem.hint,
+      });
     }
   }
   for (const o of options.overrides ?? []) {

@@ -3,8 +3,8 @@
  * run, and derives the result (availability, metrics, expectation verdicts) from the trace.
  */
 import { evaluateExpectations } from "../observe/expectations.js";
-import { signalSeries } from "../observe/signals.js";
 import { windows } from "../observe/series.js";
+import { signalSeries } from "../observe/signals.js";
 import { describe as describeDistribution } from "../sim/distribution.js";
 import { formatDuration } from "../sim/time.js";
 import type { TraceSink } from "../sim/trace.js";
@@ -72,7 +72,11 @@ export function executeRun(prepared: PreparedRun, options: RunOptions = {}): Run
 }
 
 /** The availability windows every summary shows, for the signals this world has. */
-function availabilityMetrics(world: World, records: RunResult["records"], endUs: number): AvailabilityMetric[] {
+function availabilityMetrics(
+  world: World,
+  records: RunResult["records"],
+  endUs: number,
+): AvailabilityMetric[] {
   const out: AvailabilityMetric[] = [];
   for (const name of ["endpoint.available", "api.available", "writes.available", "service.available"]) {
     const spec = world.signals.get(name);

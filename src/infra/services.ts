@@ -16,7 +16,7 @@
 import { type Distribution, sample } from "../sim/distribution.js";
 import type { Rng } from "../sim/rng.js";
 import type { Simulation } from "../sim/simulation.js";
-import { SECOND, type Micros } from "../sim/time.js";
+import { type Micros, SECOND } from "../sim/time.js";
 import type { GuestEvent } from "./guest.js";
 import { Listeners, type Unsubscribe } from "./listeners.js";
 import type { Vm } from "./vm.js";

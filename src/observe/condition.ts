@@ -33,7 +33,8 @@ export class ConditionSyntaxError extends Error {
   }
 }
 
-const CONDITION = /^\s*([A-Za-z][\w]*(?:\[[^\]\s]+\])?(?:\.[A-Za-z][\w]*(?:\[[^\]\s]+\])?)*)\s*(?:(==|!=|<=|>=|<|>)\s*(\S+))?\s*$/;
+const CONDITION =
+  /^\s*([A-Za-z][\w]*(?:\[[^\]\s]+\])?(?:\.[A-Za-z][\w]*(?:\[[^\]\s]+\])?)*)\s*(?:(==|!=|<=|>=|<|>)\s*(\S+))?\s*$/;
 
 /** Parses a condition; throws ConditionSyntaxError with a hint. */
 export function parseCondition(text: string): Condition {
@@ -47,13 +48,23 @@ export function parseCondition(text: string): Condition {
   const path = m[1]!;
   const subjects = [...path.matchAll(/\[([^\]]+)\]/g)].map((x) => x[1]!);
   if (subjects.length > 1) {
-    throw new ConditionSyntaxError(`condition "${text}" names more than one subject`, "use one [name] per condition");
+    throw new ConditionSyntaxError(
+      `condition "${text}" names more than one subject`,
+      "use one [name] per condition",
+    );
   }
   const signal = path.replace(/\[[^\]]+\]/g, "[]");
   const op = m[2] as Comparison | undefined;
   if (!op) return { signal, ...(subjects[0] ? { subject: subjects[0] } : {}), valueIsDuration: false, text };
   const { value, isDuration } = parseValue(m[3]!);
-  return { signal, ...(subjects[0] ? { subject: subjects[0] } : {}), op, value, valueIsDuration: isDuration, text };
+  return {
+    signal,
+    ...(subjects[0] ? { subject: subjects[0] } : {}),
+    op,
+    value,
+    valueIsDuration: isDuration,
+    text,
+  };
 }
 
 function parseValue(raw: string): { value: SignalValue; isDuration: boolean } {

@@ -49,18 +49,27 @@ function evaluateOne(
   const w = e.window;
   switch (w.kind) {
     case "at": {
-      if (w.atUs > endUs) return { ...base, expected: `${want} at ${fmt(w.atUs)}`, observed: "run ended before", passed: false };
+      if (w.atUs > endUs)
+        return {
+          ...base,
+          expected: `${want} at ${fmt(w.atUs)}`,
+          observed: "run ended before",
+          passed: false,
+        };
       const ok = valueAt(series, w.atUs);
       return { ...base, expected: `${want} at ${fmt(w.atUs)}`, observed: ok ? "yes" : "no", passed: ok };
     }
     case "between": {
       const expected = `${want} throughout ${fmt(w.startUs)}..${fmt(w.endUs)}`;
-      if (w.endUs > endUs) return { ...base, expected, observed: `run ended at ${fmt(endUs)}`, passed: false };
+      if (w.endUs > endUs)
+        return { ...base, expected, observed: `run ended at ${fmt(endUs)}`, passed: false };
       const r = holdsThroughout(series, (v) => v, w.startUs, w.endUs);
       return {
         ...base,
         expected,
-        observed: r.holds ? "held" : `broken at ${fmt(r.firstViolation!)}${describeSpan(series, r.firstViolation!)}`,
+        observed: r.holds
+          ? "held"
+          : `broken at ${fmt(r.firstViolation!)}${describeSpan(series, r.firstViolation!)}`,
         passed: r.holds,
       };
     }
@@ -74,14 +83,20 @@ function evaluateOne(
       const reached = reachedAt(series, from, endUs, explicitAfter);
       if (reached === undefined) return { ...base, expected, observed: "never", passed: false };
       const passed = reached <= by && (!explicitAfter || reached >= from);
-      const observed = explicitAfter && reached < from ? `already since ${fmt(reached)}` : `at ${fmt(reached)}`;
+      const observed =
+        explicitAfter && reached < from ? `already since ${fmt(reached)}` : `at ${fmt(reached)}`;
       return { ...base, expected, observed, passed };
     }
   }
 }
 
 /** When the condition was reached, by the rules in the header. */
-function reachedAt(series: Series<boolean>, from: number, endUs: number, explicitAfter: boolean): number | undefined {
+function reachedAt(
+  series: Series<boolean>,
+  from: number,
+  endUs: number,
+  explicitAfter: boolean,
+): number | undefined {
   const holds = (v: boolean) => v;
   if (!valueAt(series, from)) return firstTimeAfter(series, holds, from, endUs);
   if (explicitAfter) return stretchStart(series, from);

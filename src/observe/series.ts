@@ -57,7 +57,10 @@ export function valueAt<V extends SignalValue>(s: Series<V>, t: Micros): V {
 }
 
 /** Maps a series through a function (e.g. a comparison), merging equal neighbours. */
-export function mapSeries<V extends SignalValue, W extends SignalValue>(s: Series<V>, f: (v: V) => W): Series<W> {
+export function mapSeries<V extends SignalValue, W extends SignalValue>(
+  s: Series<V>,
+  f: (v: V) => W,
+): Series<W> {
   const b = new SeriesBuilder<W>(f(s.initial));
   for (const c of s.changes) b.set(c.t, f(c.v));
   return b.build();

@@ -118,7 +118,9 @@ function nearest(name: string, names: readonly string[]): string | undefined {
       best = n;
     }
   }
-  return best !== undefined && bestD <= Math.max(2, Math.floor(name.length / 3)) ? `did you mean "${best}"?` : undefined;
+  return best !== undefined && bestD <= Math.max(2, Math.floor(name.length / 3))
+    ? `did you mean "${best}"?`
+    : undefined;
 }
 
 function distance(a: string, b: string): number {

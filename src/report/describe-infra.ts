@@ -18,13 +18,17 @@ describeKind("vm.booted", (r) => ({
 describeKind("vm.guestShutdown", (r) => ({ tone: "change", text: `VM ${r.subject} guest shutting down` }));
 describeKind("unit.state", (r) => {
   const to = s(r.to);
-  if (r.reason === "boot" || (typeof r.reason === "string" && r.reason.startsWith("guest "))) return undefined;
+  if (r.reason === "boot" || (typeof r.reason === "string" && r.reason.startsWith("guest ")))
+    return undefined;
   return {
     tone: to === "active" ? "recovery" : to === "failed" ? "fault" : "change",
     text: `${r.subject.replace("/", ": ")}.service ${to}${r.reason ? ` (${s(r.reason)})` : ""}`,
   };
 });
-describeKind("lb.backend", (r) => ({ tone: r.to === "UP" ? "recovery" : "fault", text: `haproxy: ${s(r.message)}` }));
+describeKind("lb.backend", (r) => ({
+  tone: r.to === "UP" ? "recovery" : "fault",
+  text: `haproxy: ${s(r.message)}`,
+}));
 describeKind("lb.available", (r) => ({
   tone: r.available ? "recovery" : "violation",
   text: `haproxy: ${s(r.message)}`,
@@ -50,4 +54,7 @@ describeKind("disk.slow", (r) => ({
   tone: r.on === false ? "recovery" : "fault",
   text: r.on === false ? `disk of ${r.subject} back to normal latency` : `disk of ${r.subject} is slow`,
 }));
-describeKind("disk.wipe", (r) => ({ tone: "fault", text: `data directory ${s(r.dir)} lost on ${r.subject}` }));
+describeKind("disk.wipe", (r) => ({
+  tone: "fault",
+  text: `data directory ${s(r.dir)} lost on ${r.subject}`,
+}));

@@ -35,7 +35,10 @@ describeKind("step", (r) => ({
   tone: "step",
   text: `step: ${str(r.action)}${r.target ? ` ${str(r.target)}` : ""}${r.note ? ` (${str(r.note)})` : ""}`,
 }));
-describeKind("step.failed", (r) => ({ tone: "violation", text: `step ${str(r.action)} failed: ${str(r.reason)}` }));
+describeKind("step.failed", (r) => ({
+  tone: "violation",
+  text: `step ${str(r.action)} failed: ${str(r.reason)}`,
+}));
 describeKind("invariant.violated", (r) => ({
   tone: "violation",
   text: `INVARIANT VIOLATED ${str(r.invariant)}: ${str(r.message)}`,

@@ -38,9 +38,12 @@ export function timelineLines(result: RunResult): string[] {
 /** The whole text report. */
 export function renderText(result: RunResult): string {
   const out: string[] = [];
-  out.push(chalk.bold(`experiment ${result.experiment}`) + chalk.dim(`  model ${result.model}  seed ${result.seed}`));
+  out.push(
+    chalk.bold(`experiment ${result.experiment}`) + chalk.dim(`  model ${result.model}  seed ${result.seed}`),
+  );
   if (result.description) out.push(chalk.dim(result.description));
-  for (const p of result.parameters.filter((x) => x.origin !== "model")) out.push(chalk.dim(`  set ${p.key} = ${p.value} (${p.origin})`));
+  for (const p of result.parameters.filter((x) => x.origin !== "model"))
+    out.push(chalk.dim(`  set ${p.key} = ${p.value} (${p.origin})`));
   out.push("");
   out.push(chalk.bold("timeline"));
   out.push(...timelineLines(result));
@@ -73,7 +76,8 @@ export function summaryLines(result: RunResult): string[] {
   if (result.findings.length > 0) {
     out.push("");
     out.push(chalk.bgRed.white.bold("invariants violated"));
-    for (const f of result.findings) out.push(chalk.red(`  ${formatClock(f.t)} ${f.invariant}: ${f.message}`));
+    for (const f of result.findings)
+      out.push(chalk.red(`  ${formatClock(f.t)} ${f.invariant}: ${f.message}`));
   }
   out.push("");
   const passed = result.expectations.filter((e) => e.passed).length;

@@ -53,7 +53,10 @@ export const ActionStep = z.discriminatedUnion("do", [firstAction!, ...otherActi
 const Expectation = z
   .strictObject({
     that: z.string().min(1).describe("A condition or metric, e.g. writes.available, lb.backendsUp >= 2"),
-    is: z.union([z.boolean(), z.number(), z.string()]).optional().describe("The value the condition must have"),
+    is: z
+      .union([z.boolean(), z.number(), z.string()])
+      .optional()
+      .describe("The value the condition must have"),
     at: DurationText.optional().describe("Holds at this instant"),
     between: z.tuple([DurationText, DurationText]).optional().describe("Holds throughout this window"),
     within: DurationText.optional().describe("Becomes true no later than this time"),
@@ -63,8 +66,18 @@ const Expectation = z
   .describe("Something that must be observed in the run");
 
 const Spec = z.strictObject({
-  model: z.string().min(1).default("vsphere-vms").describe("A model profile name (see `quorate models`) or a path"),
-  seed: z.number().int().min(0).max(2 ** 32 - 1).optional().describe("Default seed (the CLI's --seed wins)"),
+  model: z
+    .string()
+    .min(1)
+    .default("vsphere-vms")
+    .describe("A model profile name (see `quorate models`) or a path"),
+  seed: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 32 - 1)
+    .optional()
+    .describe("Default seed (the CLI's --seed wins)"),
   duration: DurationText.describe("How much simulated time to run"),
   set: z
     .record(z.string(), z.union([z.string(), z.number(), z.boolean()]))

@@ -19,7 +19,8 @@ export function packageRoot(): string {
       return dir;
     }
     const up = dirname(dir);
-    if (up === dir) throw new Error("cannot find quorate's package.json above " + fileURLToPath(import.meta.url));
+    if (up === dir)
+      throw new Error("cannot find quorate's package.json above " + fileURLToPath(import.meta.url));
     dir = up;
   }
 }

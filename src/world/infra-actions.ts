@@ -4,7 +4,7 @@
  * (BLACKHOLE_PEER_PORT_TX_RX, DELAY_PEER_PORT_TX_RX, etcd-raft.md §4.1), and disk faults.
  */
 import type { Distribution } from "../sim/distribution.js";
-import { type World, type WorldStep, StepError } from "./world.js";
+import { StepError, type World, type WorldStep } from "./world.js";
 
 function target(step: WorldStep): string {
   if (step.target === undefined) throw new StepError(`${step.action} needs a target`);

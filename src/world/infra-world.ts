@@ -7,9 +7,10 @@
  * plane's SSH port (a `sshd` unit), i.e. "is the guest up"; the Kubernetes layer replaces the
  * check with `GET /readyz` on the kube-apiserver.
  */
+
+import { tcpConnectCheck } from "../infra/health-check.js";
 import { Hypervisor } from "../infra/hypervisor.js";
 import { LoadBalancer } from "../infra/loadbalancer.js";
-import { tcpConnectCheck } from "../infra/health-check.js";
 import { Network } from "../infra/network.js";
 import { type Process, ServiceManager } from "../infra/services.js";
 import type { Simulation } from "../sim/simulation.js";

@@ -5,12 +5,12 @@
  */
 import type { Distribution } from "../sim/distribution.js";
 import {
-  PARAMETERS,
-  type ParameterSpec,
-  type ParameterValue,
   coerceParameter,
   findParameter,
   isProblem,
+  PARAMETERS,
+  type ParameterSpec,
+  type ParameterValue,
 } from "./parameters.js";
 
 export type ParameterOrigin = "default" | "model" | "experiment" | "command line";
@@ -52,7 +52,9 @@ export class ParameterSet {
         key,
         origin,
         message: `unknown parameter "${key}"`,
-        hint: near ? `did you mean "${near}"? (\`quorate explain model\` lists them all)` : "`quorate explain model` lists every parameter",
+        hint: near
+          ? `did you mean "${near}"? (\`quorate explain model\` lists them all)`
+          : "`quorate explain model` lists every parameter",
       };
     }
     const value = coerceParameter(spec, raw);

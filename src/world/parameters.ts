@@ -5,7 +5,7 @@
  * Everything is validated against this table, so a typo or a wrong unit is refused before a run.
  */
 import type { Distribution } from "../sim/distribution.js";
-import { MILLISECOND, SECOND, parseDuration } from "../sim/time.js";
+import { MILLISECOND, parseDuration, SECOND } from "../sim/time.js";
 
 export type ParameterType =
   | { readonly kind: "duration" }
@@ -56,7 +56,8 @@ export const PARAMETERS: readonly ParameterSpec[] = [
     default: uniform(200, 600),
     unit: "µs",
     summary: "One-way latency between any two VMs",
-    source: "assumption: VMs on one vSphere cluster LAN (sub-millisecond RTT); etcd tuning.md wants election timeout ≥ 10× RTT",
+    source:
+      "assumption: VMs on one vSphere cluster LAN (sub-millisecond RTT); etcd tuning.md wants election timeout ≥ 10× RTT",
   },
   {
     key: "network.bandwidth",
@@ -163,7 +164,10 @@ export function coerceParameter(spec: ParameterSpec, raw: unknown): ParameterVal
       try {
         return parseDuration(raw);
       } catch (e) {
-        return { message: `${spec.key}: ${(e as Error).message}`, hint: "write a duration such as 150ms, 10s or 5m" };
+        return {
+          message: `${spec.key}: ${(e as Error).message}`,
+          hint: "write a duration such as 150ms, 10s or 5m",
+        };
       }
     }
     case "distribution":

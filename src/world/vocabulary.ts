@@ -48,8 +48,18 @@ const HostGroups = z
 
 /** Every action an experiment step can take. */
 export const ACTIONS: readonly ActionSpec[] = [
-  { name: "vm.powerOff", target: "vm", args: {}, summary: "Hard power-off out of band (vCenter 'Power Off')" },
-  { name: "vm.powerOn", target: "vm", args: {}, summary: "Power a VM on; the guest boots after the boot duration" },
+  {
+    name: "vm.powerOff",
+    target: "vm",
+    args: {},
+    summary: "Hard power-off out of band (vCenter 'Power Off')",
+  },
+  {
+    name: "vm.powerOn",
+    target: "vm",
+    args: {},
+    summary: "Power a VM on; the guest boots after the boot duration",
+  },
   { name: "vm.reset", target: "vm", args: {}, summary: "Hard reset: power cycle without a clean shutdown" },
   { name: "vm.suspend", target: "vm", args: {}, summary: "Suspend a VM (guest frozen, memory kept)" },
   {
@@ -64,7 +74,12 @@ export const ACTIONS: readonly ActionSpec[] = [
     args: { groups: HostGroups },
     summary: "Partition the network between groups of hosts",
   },
-  { name: "net.heal", target: "none", args: {}, summary: "Remove every partition, blackhole, delay and loss fault" },
+  {
+    name: "net.heal",
+    target: "none",
+    args: {},
+    summary: "Remove every partition, blackhole, delay and loss fault",
+  },
   {
     name: "net.blackhole",
     target: "host",

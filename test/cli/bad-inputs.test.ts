@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { ROOT, quorate } from "../support/cli.js";
+import { quorate, ROOT } from "../support/cli.js";
 
 const BAD = join(ROOT, "test", "fixtures", "bad");
 const fixtures = readdirSync(BAD).sort();
@@ -34,7 +34,10 @@ describe("bad experiment files", () => {
   it("a 50 MB file is refused at once", () => {
     const big = join(out, "huge.yaml");
     const line = "# padding padding padding padding padding padding padding padding padding padding\n";
-    writeFileSync(big, `apiVersion: quorate.dev/v1alpha1\n${line.repeat(Math.ceil((50 * 1024 * 1024) / line.length))}`);
+    writeFileSync(
+      big,
+      `apiVersion: quorate.dev/v1alpha1\n${line.repeat(Math.ceil((50 * 1024 * 1024) / line.length))}`,
+    );
     const trace = join(out, "huge.jsonl");
     const r = quorate(["run", big, "--trace", trace]);
     expect(r.code).toBe(2);

@@ -4,6 +4,9 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { quorate } from "../support/cli.js";
 
+/** An ANSI colour escape. */
+const ESC = new RegExp(`${String.fromCharCode(27)}\\[`);
+
 const EXPERIMENT = "experiments/haproxy-cp-power-cycle.yaml";
 
 describe("quorate run", () => {
@@ -17,14 +20,14 @@ describe("quorate run", () => {
     expect(r.stdout).toMatch(/01:00\.000 {2}▶ step: vm\.powerOff cp-0/);
     expect(r.stdout).toMatch(/Server kube_api_backend\/cp-0 is DOWN/);
     expect(r.stdout).toMatch(/PASSED \(5\/5 expectations\)/);
-    expect(r.stdout).not.toMatch(/\u001b\[/); // NO_COLOR is honoured
+    expect(r.stdout).not.toMatch(ESC); // NO_COLOR is honoured
   });
 
   it("colours the timeline unless NO_COLOR or --no-color", () => {
     const colored = quorate(["run", EXPERIMENT], { env: { NO_COLOR: "", FORCE_COLOR: "1" } });
-    expect(colored.stdout).toMatch(/\u001b\[/);
+    expect(colored.stdout).toMatch(ESC);
     const plain = quorate(["run", EXPERIMENT, "--no-color"], { env: { NO_COLOR: "", FORCE_COLOR: "1" } });
-    expect(plain.stdout).not.toMatch(/\u001b\[/);
+    expect(plain.stdout).not.toMatch(ESC);
   });
 
   it("--format json prints one document with the documented fields", () => {
@@ -41,7 +44,8 @@ describe("quorate run", () => {
       passed: true,
     });
     expect(doc.expectations).toHaveLength(5);
-    for (const e of doc.expectations) expect(Object.keys(e)).toEqual(expect.arrayContaining(["that", "expected", "observed", "passed"]));
+    for (const e of doc.expectations)
+      expect(Object.keys(e)).toEqual(expect.arrayContaining(["that", "expected", "observed", "passed"]));
     expect(doc.availability[0]).toMatchObject({ name: "endpoint", unavailableUs: 0 });
     const down = doc.timeline.find((t: { kind: string; subject: string }) => t.kind === "lb.backend");
     expect(down).toMatchObject({ subject: "kube_api_backend/cp-0", tone: "fault" });
@@ -53,7 +57,9 @@ describe("quorate run", () => {
     // With rise 1 the backend comes back after a single check, so "UP first between 5m and 6m" fails.
     const r = quorate(["run", EXPERIMENT, "--set", "lb.rise=1"]);
     expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/FAIL lb\.backend\[cp-0\]\.up: expected true first between 5m0s and 6m0s; observed already since 4m\d\d/);
+    expect(r.stdout).toMatch(
+      /FAIL lb\.backend\[cp-0\]\.up: expected true first between 5m0s and 6m0s; observed already since 4m\d\d/,
+    );
     expect(r.stdout).toMatch(/FAILED \(4\/5 expectations\)/);
   });
 
@@ -90,7 +96,8 @@ describe("quorate run", () => {
     expect(quorate(["run", EXPERIMENT, "--trace", good]).code).toBe(0);
     const lines = readFileSync(good, "utf8").trim().split("\n");
     expect(lines.length).toBeGreaterThan(30);
-    for (const l of lines.slice(0, 50)) expect(Object.keys(JSON.parse(l)).slice(0, 3)).toEqual(["t", "kind", "subject"]);
+    for (const l of lines.slice(0, 50))
+      expect(Object.keys(JSON.parse(l)).slice(0, 3)).toEqual(["t", "kind", "subject"]);
     const bad = join(dir, "bad.jsonl");
     expect(quorate(["run", "test/fixtures/bad/unknown-action.yaml", "--trace", bad]).code).toBe(2);
     expect(existsSync(bad)).toBe(false);

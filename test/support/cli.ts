@@ -13,7 +13,10 @@ export interface CliResult {
   readonly ms: number;
 }
 
-export function quorate(args: readonly string[], options: { env?: Record<string, string>; cwd?: string } = {}): CliResult {
+export function quorate(
+  args: readonly string[],
+  options: { env?: Record<string, string>; cwd?: string } = {},
+): CliResult {
   const started = process.hrtime.bigint();
   const r = spawnSync(process.execPath, [BIN, ...args], {
     cwd: options.cwd ?? ROOT,

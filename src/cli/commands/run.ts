@@ -5,8 +5,8 @@ import { prepareRun } from "../../engine/prepare.js";
 import { executeRun } from "../../engine/run.js";
 import { renderJson } from "../../report/json.js";
 import { renderText } from "../../report/text.js";
-import { DurationError, parseDuration } from "../../sim/time.js";
 import { JsonlFileSink } from "../../sim/jsonl.js";
+import { DurationError, parseDuration } from "../../sim/time.js";
 import { EXIT_EXPECTATION_FAILED, EXIT_OK, UsageError } from "../exit.js";
 import { inputFailure } from "../input-errors.js";
 import { parseOverrides } from "../overrides.js";
@@ -27,11 +27,21 @@ export function runCommand(setExit: (code: number) => void): CommandModule<objec
     builder: (y) =>
       y
         .positional("file", { type: "string", demandOption: true, describe: "Experiment file (YAML)" })
-        .option("seed", { type: "number", describe: "Seed of the run (default: the file's spec.seed, else 1)" })
+        .option("seed", {
+          type: "number",
+          describe: "Seed of the run (default: the file's spec.seed, else 1)",
+        })
         .option("until", { type: "string", describe: "Stop at this simulated time (e.g. 10m)" })
-        .option("set", { type: "string", array: true, describe: "Override a model parameter: key=value (repeatable)" })
+        .option("set", {
+          type: "string",
+          array: true,
+          describe: "Override a model parameter: key=value (repeatable)",
+        })
         .option("format", { choices: ["text", "json"], default: "text", describe: "Output format" })
-        .option("trace", { type: "string", describe: "Write every trace record to this JSONL file" }) as never,
+        .option("trace", {
+          type: "string",
+          describe: "Write every trace record to this JSONL file",
+        }) as never,
     handler: (args) => {
       const seed = checkSeed(args.seed);
       const untilUs = args.until !== undefined ? parseUntil(args.until) : undefined;
@@ -43,7 +53,10 @@ export function runCommand(setExit: (code: number) => void): CommandModule<objec
       const sink = args.trace !== undefined ? openTrace(args.trace) : undefined;
       let result: ReturnType<typeof executeRun>;
       try {
-        result = executeRun(prepared.run, { ...(untilUs !== undefined ? { untilUs } : {}), sinks: sink ? [sink] : [] });
+        result = executeRun(prepared.run, {
+          ...(untilUs !== undefined ? { untilUs } : {}),
+          sinks: sink ? [sink] : [],
+        });
       } catch (e) {
         sink?.abort();
         throw e;

@@ -13,13 +13,20 @@ export function validateCommand(setExit: (code: number) => void): CommandModule<
     command: "validate <files..>",
     describe: "Check experiment files: syntax, schema, model, parameters, targets and conditions",
     builder: (y) =>
-      y.positional("files", { type: "string", array: true, demandOption: true, describe: "Experiment files" }) as never,
+      y.positional("files", {
+        type: "string",
+        array: true,
+        demandOption: true,
+        describe: "Experiment files",
+      }) as never,
     handler: (args) => {
       let bad = 0;
       for (const file of args.files) {
         const r = prepareRun(file);
         if (r.ok) {
-          process.stdout.write(`ok ${file} (${r.run.plan.steps.length} steps, ${r.run.plan.expectations.length} expectations)\n`);
+          process.stdout.write(
+            `ok ${file} (${r.run.plan.steps.length} steps, ${r.run.plan.expectations.length} expectations)\n`,
+          );
         } else {
           bad++;
           process.stderr.write(`${formatInputErrors(r.errors)}\n`);
