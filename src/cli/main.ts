@@ -5,6 +5,9 @@
 import chalk from "chalk";
 import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
+import { experimentsCommand } from "./commands/experiments.js";
+import { explainCommand } from "./commands/explain.js";
+import { modelsCommand } from "./commands/models.js";
 import { runCommand } from "./commands/run.js";
 import { schemaCommand } from "./commands/schema.js";
 import { validateCommand } from "./commands/validate.js";
@@ -30,12 +33,15 @@ async function main(argv: string[]): Promise<number> {
     .command(runCommand(setExit))
     .command(validateCommand(setExit))
     .command(schemaCommand(setExit))
+    .command(modelsCommand(setExit))
+    .command(experimentsCommand(setExit))
+    .command(explainCommand(setExit))
     .option("color", {
       type: "boolean",
       default: true,
       describe: "Colour the output (also off when NO_COLOR is set)",
     })
-    .demandCommand(1, "Name a command: run, validate or schema (see --help).")
+    .demandCommand(1, "Name a command: run, validate, schema, models, experiments or explain (see --help).")
     .strict()
     .recommendCommands()
     .help()

@@ -18,6 +18,11 @@ export interface RunOptions {
   readonly untilUs?: number;
   /** More trace sinks (a JSONL file). They are closed at the end of the run. */
   readonly sinks?: readonly TraceSink[];
+  /**
+   * Instants at which to look at the world (the CLI's `--at`): the run pauses there, after every
+   * event of that instant, and calls `fn`.
+   */
+  readonly checkpoints?: readonly { readonly atUs: number; readonly fn: (world: World) => void }[];
 }
 
 /** Runs to the end and returns the result. */
@@ -37,6 +42,12 @@ export function executeRun(prepared: PreparedRun, options: RunOptions = {}): Run
   for (const step of plan.steps) {
     if (step.atUs > endUs) break;
     sim.at(step.atUs, () => world.perform(step));
+  }
+  const checkpoints = [...(options.checkpoints ?? [])].sort((a, b) => a.atUs - b.atUs);
+  for (const c of checkpoints) {
+    if (c.atUs > endUs) break;
+    sim.runUntil(c.atUs);
+    c.fn(world);
   }
   sim.runUntil(endUs);
   sim.emit("run.end", "run", { events: sim.eventsProcessed });

@@ -1,12 +1,15 @@
-/** `quorate run FILE`: runs one experiment and reports what happened. */
+/** `quorate run FILE`: runs one experiment and reports what happened (or shows views at instants). */
 import { writeFileSync } from "node:fs";
 import type { CommandModule } from "yargs";
 import { prepareRun } from "../../engine/prepare.js";
 import { executeRun } from "../../engine/run.js";
 import { renderJson } from "../../report/json.js";
 import { renderText } from "../../report/text.js";
+import { findView, viewNames } from "../../report/views/index.js";
+import { didYouMean } from "../../scenario/suggest.js";
 import { JsonlFileSink } from "../../sim/jsonl.js";
-import { DurationError, parseDuration } from "../../sim/time.js";
+import { DurationError, formatDuration, parseDuration } from "../../sim/time.js";
+import type { World } from "../../world/world.js";
 import { EXIT_EXPECTATION_FAILED, EXIT_OK, UsageError } from "../exit.js";
 import { inputFailure } from "../input-errors.js";
 import { parseOverrides } from "../overrides.js";
@@ -18,6 +21,8 @@ interface RunArgs {
   set?: string[];
   format: string;
   trace?: string;
+  at?: string[];
+  show?: string;
 }
 
 export function runCommand(setExit: (code: number) => void): CommandModule<object, RunArgs> {
@@ -38,28 +43,48 @@ export function runCommand(setExit: (code: number) => void): CommandModule<objec
           describe: "Override a model parameter: key=value (repeatable)",
         })
         .option("format", { choices: ["text", "json"], default: "text", describe: "Output format" })
-        .option("trace", {
+        .option("trace", { type: "string", describe: "Write every trace record to this JSONL file" })
+        .option("at", {
           type: "string",
-          describe: "Write every trace record to this JSONL file",
+          array: true,
+          describe: "Print views of the world at these instants (e.g. --at 5m) instead of the report",
+        })
+        .option("show", {
+          type: "string",
+          describe: `Views to print with --at, comma-separated (${viewNames().join(", ")}); default all`,
         }) as never,
     handler: (args) => {
       const seed = checkSeed(args.seed);
-      const untilUs = args.until !== undefined ? parseUntil(args.until) : undefined;
+      const untilUs = args.until !== undefined ? parseInstant(args.until, "--until") : undefined;
+      const instants = (args.at ?? []).map((a) => parseInstant(a, "--at"));
+      if (args.show !== undefined && instants.length === 0)
+        throw new UsageError("--show needs --at (e.g. --at 5m)");
+      const shown = parseShow(args.show);
       const prepared = prepareRun(args.file, {
         ...(seed !== undefined ? { seed } : {}),
         overrides: parseOverrides(args.set),
       });
       if (!prepared.ok) throw inputFailure(prepared.errors);
       const sink = args.trace !== undefined ? openTrace(args.trace) : undefined;
+      const snapshots: string[] = [];
       let result: ReturnType<typeof executeRun>;
       try {
         result = executeRun(prepared.run, {
           ...(untilUs !== undefined ? { untilUs } : {}),
           sinks: sink ? [sink] : [],
+          checkpoints: instants.map((atUs) => ({
+            atUs,
+            fn: (world) => snapshots.push(renderViews(world, shown)),
+          })),
         });
       } catch (e) {
         sink?.abort();
         throw e;
+      }
+      if (instants.length > 0) {
+        writeOut(snapshots.join("\n"));
+        setExit(EXIT_OK);
+        return;
       }
       writeOut(args.format === "json" ? renderJson(result) : renderText(result));
       setExit(result.passed ? EXIT_OK : EXIT_EXPECTATION_FAILED);
@@ -75,13 +100,37 @@ function checkSeed(seed: number | undefined): number | undefined {
   return seed;
 }
 
-function parseUntil(text: string): number {
+function parseInstant(text: string, flag: string): number {
   try {
     return parseDuration(text);
   } catch (e) {
-    if (e instanceof DurationError) throw new UsageError(`--until ${text}: ${e.message}. Hint: ${e.hint}`);
+    if (e instanceof DurationError) throw new UsageError(`${flag} ${text}: ${e.message}. Hint: ${e.hint}`);
     throw e;
   }
+}
+
+function parseShow(text: string | undefined): string[] {
+  if (text === undefined) return viewNames();
+  const names = text
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s) => s !== "");
+  for (const n of names) {
+    if (!findView(n)) {
+      const hint = didYouMean(n, viewNames());
+      throw new UsageError(
+        `--show: unknown view "${n}"; expected some of ${viewNames().join(", ")}${hint ? `. Hint: ${hint}` : ""}`,
+      );
+    }
+  }
+  return names;
+}
+
+/** The chosen views at the world's current instant. */
+function renderViews(world: World, names: readonly string[]): string {
+  const parts = [`== at ${formatDuration(world.sim.now)} ==`];
+  for (const n of names) parts.push(`\n# ${n}\n${findView(n)?.render(world) ?? "(not in this model)"}`);
+  return `${parts.join("\n")}\n`;
 }
 
 function openTrace(path: string): JsonlFileSink {
