@@ -3,6 +3,7 @@
  * (`lb.backendsUp >= 2`) into a boolean series. Pure functions of the trace.
  */
 import type { TraceRecord } from "../sim/trace.js";
+import { didYouMean } from "../util/suggest.js";
 import type { SignalSpec, World } from "../world/world.js";
 import { type Condition, ConditionSyntaxError, parseCondition, test } from "./condition.js";
 import { mapSeries, type Series, SeriesBuilder, type SignalValue } from "./series.js";
@@ -52,7 +53,7 @@ export function bindCondition(text: string, world: World): BoundCondition | Cond
     return {
       error: `unknown condition "${condition.signal}"`,
       expected: `one of ${names.join(", ")}`,
-      hint: nearest(condition.signal, names) ?? "`quorate explain conditions` lists them with their meaning",
+      hint: didYouMean(condition.signal, names) ?? "`quorate explain conditions` lists them with their meaning",
     };
   }
   if (spec.subjects) {
@@ -108,31 +109,3 @@ export function conditionSeries(
   return mapSeries(raw, (v) => v === want);
 }
 
-function nearest(name: string, names: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestD = Number.POSITIVE_INFINITY;
-  for (const n of names) {
-    const d = distance(name, n);
-    if (d < bestD) {
-      bestD = d;
-      best = n;
-    }
-  }
-  return best !== undefined && bestD <= Math.max(2, Math.floor(name.length / 3))
-    ? `did you mean "${best}"?`
-    : undefined;
-}
-
-function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let diag = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const up = row[j]!;
-      row[j] = Math.min(up + 1, row[j - 1]! + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diag = up;
-    }
-  }
-  return row[b.length]!;
-}

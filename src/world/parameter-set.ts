@@ -4,6 +4,7 @@
  * came from, for `quorate explain` and for reports.
  */
 import type { Distribution } from "../sim/distribution.js";
+import { closestMatches } from "../util/suggest.js";
 import {
   coerceParameter,
   findParameter,
@@ -107,25 +108,5 @@ export class ParameterSet {
 }
 
 function suggestKey(key: string): string | undefined {
-  let best: { key: string; d: number } | undefined;
-  for (const p of PARAMETERS) {
-    const d = editDistance(key.toLowerCase(), p.key.toLowerCase());
-    if (!best || d < best.d) best = { key: p.key, d };
-  }
-  return best && best.d <= Math.max(2, Math.floor(key.length / 4)) ? best.key : undefined;
-}
-
-function editDistance(a: string, b: string): number {
-  const prev = new Array<number>(b.length + 1);
-  for (let j = 0; j <= b.length; j++) prev[j] = j;
-  for (let i = 1; i <= a.length; i++) {
-    let diag = prev[0]!;
-    prev[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = prev[j]!;
-      prev[j] = Math.min(prev[j]! + 1, prev[j - 1]! + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diag = tmp;
-    }
-  }
-  return prev[b.length]!;
+  return closestMatches(key, PARAMETERS.map((p) => p.key), 1)[0];
 }
