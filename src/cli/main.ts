@@ -10,6 +10,7 @@ import { explainCommand } from "./commands/explain.js";
 import { modelsCommand } from "./commands/models.js";
 import { runCommand } from "./commands/run.js";
 import { schemaCommand } from "./commands/schema.js";
+import { sweepCommand } from "./commands/sweep.js";
 import { validateCommand } from "./commands/validate.js";
 import { EXIT_BAD_INPUT, EXIT_INTERNAL, UsageError } from "./exit.js";
 
@@ -36,6 +37,7 @@ async function main(argv: string[]): Promise<number> {
     .command(modelsCommand(setExit))
     .command(experimentsCommand(setExit))
     .command(explainCommand(setExit))
+    .command(sweepCommand(setExit))
     .option("color", {
       type: "boolean",
       default: true,

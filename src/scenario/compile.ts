@@ -17,7 +17,7 @@ import type { Distribution } from "../sim/distribution.js";
 import { DurationError, formatDuration, type Micros, parseDuration } from "../sim/time.js";
 import { findAction } from "../world/vocabulary.js";
 import { explainBadDuration } from "./duration-hint.js";
-import type { InputError, PathSegment } from "./errors.js";
+import { type InputError, type PathSegment, sortInputErrors } from "./errors.js";
 import type { ActionStepDocument, ExpectationDocument, ExperimentDocument } from "./experiment-schema.js";
 import type { Locate } from "./locate.js";
 import type {
@@ -52,7 +52,8 @@ export function compileExperiment(
   const set = c.overrides(doc.spec.set);
   const steps = c.steps(doc.spec.steps, runUs);
   const expectations = doc.spec.expect.map((e, i) => c.expectation(e, i, runUs));
-  if (c.errors.length > 0 || durationUs === undefined) return { ok: false, errors: c.errors };
+  if (c.errors.length > 0 || durationUs === undefined)
+    return { ok: false, errors: sortInputErrors(c.errors) };
   const plan: ExperimentPlan = {
     file,
     name: doc.metadata.name,
@@ -118,17 +119,19 @@ class Compiler {
 
   steps(steps: readonly ActionStepDocument[], runUs: Micros): PlannedStep[] {
     const out: PlannedStep[] = [];
-    // The previous step's time and line; `undefined` time after a step whose time is unknown
-    // (an error already reported), so later relative steps do not repeat the complaint.
+    // The previous step's time: `undefined` after a step whose time is unknown (its error is
+    // already reported), so a following relative step does not repeat the complaint.
     let prevUs: Micros | undefined = 0;
-    let prevLine = 0;
+    // The latest time known so far and the line of its step: an absolute time before it is
+    // wrong whatever the unknown steps in between say.
+    let latest = { us: 0, line: 0 };
     steps.forEach((step, index) => {
       const base: PathSegment[] = ["spec", "steps", index];
-      const atUs = this.stepTime(step, index, base, prevUs, prevLine, runUs);
+      const atUs = this.stepTime(step, index, base, prevUs, latest, runUs);
       const planned = this.stepAction(step, index, base, atUs ?? 0);
       if (atUs !== undefined && planned !== undefined) out.push(planned);
       prevUs = atUs;
-      prevLine = this.locate(base).line;
+      if (atUs !== undefined) latest = { us: atUs, line: this.locate(base).line };
     });
     return out;
   }
@@ -138,7 +141,7 @@ class Compiler {
     index: number,
     base: readonly PathSegment[],
     prevUs: Micros | undefined,
-    prevLine: number,
+    latest: { readonly us: Micros; readonly line: number },
     runUs: Micros,
   ): Micros | undefined {
     const { at, after } = step as { at?: string; after?: string };
@@ -169,11 +172,11 @@ class Compiler {
     let atUs: Micros;
     if (at !== undefined) {
       atUs = value;
-      if (prevUs !== undefined && atUs < prevUs) {
+      if (atUs < latest.us) {
         this.error(
           path,
-          `the step is at ${formatDuration(atUs)}, before the previous step (line ${prevLine}) at ${formatDuration(prevUs)}`,
-          `a time at or after ${formatDuration(prevUs)}: steps run in file order and time does not go back`,
+          `the step is at ${formatDuration(atUs)}, before the step on line ${latest.line} (at ${formatDuration(latest.us)})`,
+          `a time at or after ${formatDuration(latest.us)}: steps run in file order and time does not go back`,
           'move this step above the earlier one, or use "after:" to place it relative to the previous step',
         );
         return undefined;

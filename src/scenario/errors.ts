@@ -32,6 +32,12 @@ export interface InputError {
   readonly hint?: string;
 }
 
+/**
+ * Most errors collected from one file: the first few are what matters and the rest is mostly
+ * their echo, while converting each costs time a hostile file could multiply.
+ */
+export const MAX_REPORTED_ERRORS = 100;
+
 /** How many errors `formatInputErrors` prints before summarising the rest. */
 export const DEFAULT_MAX_PRINTED_ERRORS = 20;
 

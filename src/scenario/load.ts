@@ -7,7 +7,7 @@
 import { readFileSync, statSync } from "node:fs";
 import type { Document } from "yaml";
 import type { z } from "zod";
-import type { InputError } from "./errors.js";
+import { type InputError, sortInputErrors } from "./errors.js";
 import type { Locate } from "./locate.js";
 import { checkText, decodeSource, MAX_SOURCE_BYTES, tooLargeError } from "./source-text.js";
 import { DEFAULT_YAML_LIMITS, parseYamlSource, type YamlLimits } from "./yaml-source.js";
@@ -33,7 +33,7 @@ export interface Loaded<T> {
   readonly document: Document;
 }
 
-/** Every problem found, in file order. */
+/** Every problem found, sorted by position in the file. */
 export interface LoadFailure {
   readonly ok: false;
   readonly errors: InputError[];
@@ -62,7 +62,7 @@ export function loadYamlText<S extends z.ZodType>(
   const result = schema.safeParse(value);
   if (!result.success) {
     const errors = issuesToInputErrors(result.error.issues, { file, schema, value, locate });
-    return { ok: false, errors };
+    return { ok: false, errors: sortInputErrors(errors) };
   }
   return { ok: true, file, value: result.data, locate, document };
 }

@@ -223,7 +223,7 @@ function describeNumber(schema: AnySchema): string {
   const noun = n.isInt === true ? "a whole number" : "a number";
   const min = n.minValue ?? null;
   const max = n.maxValue ?? null;
-  const finite = (x: number | null): x is number => x !== null && Number.isFinite(x) && Math.abs(x) < 2 ** 53;
+  const finite = (x: number | null): x is number => x !== null && Math.abs(x) < Number.MAX_SAFE_INTEGER;
   if (finite(min) && finite(max)) return `${noun} from ${min} to ${max}`;
   if (finite(min)) return `${noun} of at least ${min}`;
   if (finite(max)) return `${noun} of at most ${max}`;

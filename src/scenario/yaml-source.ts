@@ -4,11 +4,11 @@
  * text first, because the parser itself can abort the process), several documents in one file,
  * syntax errors, duplicate keys, alias bombs ("billion laughs") and self-referencing aliases.
  */
-import { type Document, LineCounter, parseAllDocuments, visit, type YAMLError } from "yaml";
+import { Composer, type Document, isScalar, LineCounter, Parser, visit, type YAMLError } from "yaml";
 import { checkNesting } from "./depth-check.js";
-import type { InputError, PathSegment } from "./errors.js";
+import { type InputError, MAX_REPORTED_ERRORS, type PathSegment, sortInputErrors } from "./errors.js";
 import { type Locate, makeLocator } from "./locate.js";
-import { findExcessiveNesting } from "./nesting-scan.js";
+import { scanYamlText } from "./nesting-scan.js";
 import { textPosition } from "./source-text.js";
 
 /** Limits on what a YAML file may do. */
@@ -20,10 +20,12 @@ export interface YamlLimits {
    * beyond it the file is refused as an alias bomb.
    */
   readonly maxAliasCount: number;
+  /** Most alias nodes (`*name`) a file may contain (each costs the parser a search). */
+  readonly maxAliases: number;
 }
 
 /** Defaults: far beyond any real experiment (which nests about 6 levels), far below any harm. */
-export const DEFAULT_YAML_LIMITS: YamlLimits = { maxDepth: 64, maxAliasCount: 100 };
+export const DEFAULT_YAML_LIMITS: YamlLimits = { maxDepth: 64, maxAliasCount: 100, maxAliases: 1000 };
 
 /** A parsed YAML file: the plain value, the document tree and a locator for its paths. */
 export interface YamlSource {
@@ -46,34 +48,48 @@ export function parseYamlSource(
   file: string,
   limits: YamlLimits = DEFAULT_YAML_LIMITS,
 ): YamlParseResult {
-  // The raw-text scan is only an estimate, so it gets a generous limit; the exact check on the
-  // parsed value below enforces `maxDepth`.
-  const deepAt = findExcessiveNesting(text, limits.maxDepth * 4);
-  if (deepAt >= 0) return fail(tooDeep(file, textPosition(text, deepAt), [], limits.maxDepth));
+  // The raw-text scan is only an estimate, so it gets a generous depth limit; the exact check on
+  // the parsed value below enforces `maxDepth`.
+  const scanned = scanYamlText(text, { maxDepth: limits.maxDepth * 4, maxAliases: limits.maxAliases });
+  if (scanned?.kind === "nesting")
+    return fail(tooDeep(file, textPosition(text, scanned.index), [], limits.maxDepth));
+  if (scanned?.kind === "aliases") {
+    return fail({
+      file,
+      ...textPosition(text, scanned.index),
+      path: [],
+      message: `the file uses more than ${limits.maxAliases} aliases (*name)`,
+      expected: `at most ${limits.maxAliases} aliases`,
+      hint: "write the repeated values out, or use fewer aliases",
+    });
+  }
 
   const lineCounter = new LineCounter();
-  const parsed = parseAllDocuments(text, {
-    lineCounter,
-    prettyErrors: false,
-    merge: true,
-    uniqueKeys: true,
-  });
-  const docs: Document[] = Array.isArray(parsed) ? parsed : [];
   const at = (offset: number) => {
     const p = lineCounter.linePos(offset);
     return { line: Math.max(1, p.line), col: Math.max(1, p.col) };
   };
-
-  const nonEmpty = docs.filter((d) => d.contents !== null);
-  const first = nonEmpty[0] ?? docs[0];
-  if (nonEmpty.length > 1) {
-    const second = nonEmpty[1]!;
-    const start = second.contents?.range?.[0] ?? 0;
+  // Compose documents one at a time and stop at the second real one: a file of a hundred
+  // thousand "---" lines is refused without composing them all.
+  // Duplicate keys are found below in one pass; the package's own check compares every key with
+  // every other key of its mapping, which takes seconds for a mapping of twenty thousand keys.
+  const composer = new Composer({ prettyErrors: false, merge: true, uniqueKeys: false });
+  const tokens = new Parser(lineCounter.addNewLine).parse(text);
+  const docs: Document[] = [];
+  let nonEmpty = 0;
+  for (const doc of composer.compose(tokens, true, text.length)) {
+    docs.push(doc as Document);
+    if (!isEmptyDocument(doc)) nonEmpty++;
+    if (nonEmpty > 1 || docs.length > 2) break;
+  }
+  const first = docs.find((d) => !isEmptyDocument(d)) ?? docs[0];
+  if (docs.length > 1 && (nonEmpty > 1 || docs.length > 2)) {
+    const extra = docs.find((d) => d !== first && (!isEmptyDocument(d) || docs.length > 2))!;
     return fail({
       file,
-      ...startOfDocumentMarker(text, start, at),
+      ...startOfDocument(text, extra, at),
       path: [],
-      message: `the file holds ${nonEmpty.length} YAML documents (separated by "---")`,
+      message: 'the file holds more than one YAML document (separated by "---")',
       expected: "exactly one document per file",
       hint: "put each experiment in its own file, or delete the extra document",
     });
@@ -84,16 +100,27 @@ export function parseYamlSource(
   for (const doc of docs) {
     for (const e of [...doc.errors, ...doc.warnings]) {
       // After the first syntax error the parser is guessing, and what it reports next is mostly
-      // an echo of the first; other kinds (duplicate keys, tabs) stay independent.
+      // an echo of the first; other kinds (tabs, tags) stay independent.
       const syntax = SYNTAX_CODES.has(e.code);
       if (syntax && syntaxErrorSeen) continue;
       syntaxErrorSeen ||= syntax;
-      errors.push(fromYamlError(e, file, text, doc, at));
+      errors.push(fromYamlError(e, file, at));
+      if (errors.length >= MAX_REPORTED_ERRORS) return fail(...errors);
+    }
+    for (const dup of findDuplicateKeys(doc, MAX_REPORTED_ERRORS - errors.length)) {
+      errors.push({
+        file,
+        ...at(dup.offset),
+        path: [],
+        message: `the key ${JSON.stringify(dup.key)} appears twice in the same mapping (first at line ${at(dup.firstOffset).line})`,
+        expected: "each key at most once",
+        hint: "YAML would silently keep only one of the two values; delete or rename one of them",
+      });
     }
   }
   if (errors.length > 0) return fail(...errors);
 
-  if (first === undefined || first.contents === null) {
+  if (first === undefined || isEmptyDocument(first)) {
     return fail({
       file,
       line: 1,
@@ -130,7 +157,13 @@ export function parseYamlSource(
 }
 
 function fail(...errors: InputError[]): YamlParseResult {
-  return { ok: false, errors };
+  return { ok: false, errors: sortInputErrors(errors) };
+}
+
+/** A document with nothing in it (a trailing `---` makes one): no node, or an empty null scalar. */
+function isEmptyDocument(doc: Document): boolean {
+  const c = doc.contents;
+  return c === null || (isScalar(c) && c.value === null && (c.source ?? "") === "");
 }
 
 function tooDeep(
@@ -149,14 +182,15 @@ function tooDeep(
   };
 }
 
-/** Points at the `---` line that starts a document whose content begins at `contentStart`. */
-function startOfDocumentMarker(
+/** Points at the `---` line that starts a document. */
+function startOfDocument(
   text: string,
-  contentStart: number,
+  doc: Document,
   at: (offset: number) => { line: number; col: number },
 ): { line: number; col: number } {
-  const marker = text.lastIndexOf("---", contentStart);
-  return at(marker >= 0 ? marker : contentStart);
+  const [start, end] = doc.range ?? [0, text.length];
+  const marker = text.indexOf("---", start);
+  return at(marker >= 0 && marker <= end ? marker : start);
 }
 
 /** The `yaml` package's codes for malformed YAML (as opposed to well-formed but refused). */
@@ -176,8 +210,6 @@ const SYNTAX_CODES: ReadonlySet<string> = new Set([
 function fromYamlError(
   e: YAMLError,
   file: string,
-  text: string,
-  doc: Document,
   at: (offset: number) => { line: number; col: number },
 ): InputError {
   const pos = at(e.pos[0]);
@@ -194,17 +226,6 @@ function fromYamlError(
     };
   }
   switch (e.code) {
-    case "DUPLICATE_KEY": {
-      const key = keyTextAt(text, e.pos[0]);
-      const first = firstKeyOffset(doc, e.pos[0]);
-      const firstLine = first === undefined ? "" : ` (first at line ${at(first).line})`;
-      return {
-        ...base,
-        message: `the key ${JSON.stringify(key)} appears twice in the same mapping${firstLine}`,
-        expected: "each key at most once",
-        hint: "YAML would silently keep only one of the two values; delete or rename one of them",
-      };
-    }
     case "TAB_AS_INDENT":
       return {
         ...base,
@@ -276,28 +297,32 @@ function fromToJsFailure(
   };
 }
 
-/** The key written at `offset` (plain or quoted), for messages. */
-function keyTextAt(text: string, offset: number): string {
-  const rest = text.slice(offset, offset + 200);
-  const m = /^("(?:[^"\\\n]|\\.)*"|'(?:[^'\n]|'')*'|[^\n]*?)\s*:(?:\s|$)/.exec(rest);
-  const raw = (m?.[1] ?? rest.split("\n")[0] ?? "").trim();
-  if (raw.startsWith('"') || raw.startsWith("'")) return raw.slice(1, -1);
-  return raw.length > 40 ? `${raw.slice(0, 40)}…` : raw;
+/** A repeated key: where it is, and where the same mapping first had it. */
+interface DuplicateKey {
+  readonly key: string;
+  readonly offset: number;
+  readonly firstOffset: number;
 }
 
-/** Where the first copy of the duplicated key at `offset` is, found among its mapping's keys. */
-function firstKeyOffset(doc: Document, offset: number): number | undefined {
-  let found: number | undefined;
+/** Repeated scalar keys in any mapping of the document, in one pass (at most `limit`). */
+function findDuplicateKeys(doc: Document, limit: number): DuplicateKey[] {
+  const found: DuplicateKey[] = [];
+  if (limit <= 0) return found;
   visit(doc, {
     Map(_, map) {
-      const keys = map.items.map(
-        (p) => p.key as { range?: [number, number, number]; value?: unknown } | null,
-      );
-      const dup = keys.find((k) => k?.range?.[0] === offset);
-      if (dup === undefined || dup === null) return undefined;
-      const first = keys.find((k) => k !== null && k.value === dup.value);
-      found = first?.range?.[0];
-      return visit.BREAK;
+      const firstAt = new Map<unknown, number>();
+      for (const pair of map.items) {
+        if (!isScalar(pair.key)) continue;
+        const offset = pair.key.range?.[0] ?? 0;
+        const first = firstAt.get(pair.key.value);
+        if (first === undefined) {
+          firstAt.set(pair.key.value, offset);
+          continue;
+        }
+        found.push({ key: String(pair.key.value), offset, firstOffset: first });
+        if (found.length >= limit) return visit.BREAK;
+      }
+      return undefined;
     },
   });
   return found;

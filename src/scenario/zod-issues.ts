@@ -6,7 +6,7 @@
  */
 import type { z } from "zod";
 import { explainBadDuration } from "./duration-hint.js";
-import { formatPath, type InputError, type PathSegment, quoteValue } from "./errors.js";
+import { formatPath, type InputError, MAX_REPORTED_ERRORS, type PathSegment, quoteValue } from "./errors.js";
 import type { Locate } from "./locate.js";
 import {
   allowedKeys,
@@ -34,7 +34,8 @@ export interface IssueContext {
 /** Converts every issue (unions are opened up to their most plausible branch), without duplicates. */
 export function issuesToInputErrors(issues: readonly Issue[], ctx: IssueContext): InputError[] {
   const out: InputError[] = [];
-  for (const issue of issues) convert(issue, [], ctx, out);
+  // Converting an issue costs a few schema and document walks; the first hundred say enough.
+  for (const issue of issues.slice(0, MAX_REPORTED_ERRORS)) convert(issue, [], ctx, out);
   // A misspelt required key shows up twice: "unknown field tagret" and "missing field target".
   // The first, with its "did you mean", says it all.
   const misspelt = new Set<string>();
@@ -185,10 +186,12 @@ function convert(issue: Issue, prefix: readonly PathSegment[], ctx: IssueContext
               : undefined,
         });
       } else {
+        // The description already gives the range when the schema has one ("from 0 to 1").
+        const words = describeExpected(here);
         out.push({
           ...at(path),
           message: `found ${quoteValue(v)}, which is too ${small ? "small" : "large"}`,
-          expected: `${describeExpected(here)} ${bound} ${limit}`,
+          expected: /\d/.test(words) ? words : `${words} ${bound} ${limit}`,
         });
       }
       return;

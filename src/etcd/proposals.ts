@@ -1,0 +1,44 @@
+/**
+ * What an etcd member puts in Raft entries (etcd's `InternalRaftRequest`, written from its
+ * meaning): client writes tagged with the proposing member and a request ID, so the member that
+ * proposed can answer its client once the entry is applied (etcd `wait.Wait` keyed by request
+ * ID), and the attribute publication a member does after it starts (etcd `publishV3`).
+ */
+import type { NodeId } from "../raft/types.js";
+import type { MemberInfo } from "./membership.js";
+import type { WriteOp } from "./mvcc.js";
+
+/** A request proposed through Raft. Entry data is one of these (or null for a leader's empty entry). */
+export type Proposal =
+  | { readonly kind: "write"; readonly origin: NodeId; readonly reqId: number; readonly op: WriteOp }
+  | {
+      readonly kind: "publish";
+      readonly origin: NodeId;
+      readonly reqId: number;
+      readonly name: string;
+      readonly clientUrl: string;
+    };
+
+/** Context of a conf-change entry: the member it concerns and who asked for it. */
+export interface ConfChangeRequest {
+  readonly member: MemberInfo;
+  readonly origin: NodeId;
+  readonly reqId: number;
+}
+
+/** Encoded size of a write, for disk and network costs (payload plus protobuf framing). */
+export function writeBytes(op: WriteOp): number {
+  switch (op.type) {
+    case "put":
+      return op.bytes + op.key.length + 48;
+    case "delete":
+      return op.key.length + 48;
+    case "txn": {
+      let n = 64;
+      for (const c of op.compares) n += c.key.length + 24;
+      for (const o of op.success) n += o.key.length + 24 + (o.type === "put" ? o.bytes : 0);
+      for (const o of op.failure) n += o.key.length + 24 + (o.type === "put" ? o.bytes : 0);
+      return n;
+    }
+  }
+}

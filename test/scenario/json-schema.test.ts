@@ -1,0 +1,54 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { API_VERSION } from "../../src/scenario/experiment-schema.js";
+import { EXPERIMENT_SCHEMA_ID, experimentJsonSchema } from "../../src/scenario/json-schema.js";
+import { ACTIONS } from "../../src/world/vocabulary.js";
+
+type Json = Record<string, unknown>;
+const obj = (x: unknown): Json => x as Json;
+
+describe("experimentJsonSchema", () => {
+  const schema = experimentJsonSchema();
+  const props = obj(schema.properties);
+  const spec = obj(props.spec);
+  const specProps = obj(spec.properties);
+
+  it("identifies itself for editors", () => {
+    expect(Object.keys(schema).slice(0, 4)).toEqual(["$schema", "$id", "title", "description"]);
+    expect(schema.$schema).toBe("https://json-schema.org/draft/2020-12/schema");
+    expect(schema.$id).toBe(EXPERIMENT_SCHEMA_ID);
+    expect(obj(props.apiVersion).const).toBe(API_VERSION);
+    expect(obj(props.kind).const).toBe("Experiment");
+  });
+
+  it("describes the file as written: defaults optional, durations as patterned strings", () => {
+    expect(schema.required).toEqual(["apiVersion", "kind", "metadata", "spec"]);
+    expect(spec.required).toEqual(["duration"]);
+    const duration = obj(specProps.duration);
+    expect(duration.type).toBe("string");
+    expect(new RegExp(String(duration.pattern)).test("1h30m")).toBe(true);
+    expect(new RegExp(String(duration.pattern)).test("5 minutes")).toBe(false);
+    expect(spec.additionalProperties).toBe(false);
+  });
+
+  it("has one step shape per action, with target required exactly when the action takes one", () => {
+    const options = obj(obj(specProps.steps).items).oneOf as Json[];
+    expect(options.map((o) => obj(obj(o.properties).do).const)).toEqual(ACTIONS.map((a) => a.name));
+    for (const action of ACTIONS) {
+      const option = options.find((o) => obj(obj(o.properties).do).const === action.name)!;
+      expect(option.additionalProperties).toBe(false);
+      expect((option.required as string[]).includes("target")).toBe(action.target !== "none");
+      expect(option.description).toBe(action.summary);
+    }
+  });
+
+  it("is plain JSON", () => {
+    expect(JSON.parse(JSON.stringify(schema))).toEqual(schema);
+  });
+
+  it("matches the copy in docs/schemas that experiment files point editors at", () => {
+    const committed = readFileSync("docs/schemas/experiment.json", "utf8");
+    // When this fails, regenerate: quorate schema > docs/schemas/experiment.json
+    expect(committed).toBe(`${JSON.stringify(schema, null, 2)}\n`);
+  });
+});
