@@ -4,9 +4,10 @@
  */
 import type { Benchmark } from "./benchmark.js";
 import { kernelBenchmark } from "./kernel.js";
+import { sweepBenchmark } from "./sweep.js";
 
 /** The registered benchmarks. */
-export const BENCHMARKS: readonly Benchmark[] = [kernelBenchmark];
+export const BENCHMARKS: readonly Benchmark[] = [kernelBenchmark, sweepBenchmark];
 
 /** The benchmark called `name`, or undefined. */
 export function findBenchmark(name: string): Benchmark | undefined {

@@ -8,6 +8,7 @@ import { hideBin } from "yargs/helpers";
 import { experimentsCommand } from "./commands/experiments.js";
 import { explainCommand } from "./commands/explain.js";
 import { modelsCommand } from "./commands/models.js";
+import { reportCommand } from "./commands/report.js";
 import { runCommand } from "./commands/run.js";
 import { schemaCommand } from "./commands/schema.js";
 import { sweepCommand } from "./commands/sweep.js";
@@ -38,12 +39,16 @@ async function main(argv: string[]): Promise<number> {
     .command(experimentsCommand(setExit))
     .command(explainCommand(setExit))
     .command(sweepCommand(setExit))
+    .command(reportCommand(setExit))
     .option("color", {
       type: "boolean",
       default: true,
       describe: "Colour the output (also off when NO_COLOR is set)",
     })
-    .demandCommand(1, "Name a command: run, validate, schema, models, experiments or explain (see --help).")
+    .demandCommand(
+      1,
+      "Name a command: run, sweep, report, validate, schema, models, experiments or explain (see --help).",
+    )
     .strict()
     .recommendCommands()
     .help()

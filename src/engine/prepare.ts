@@ -6,22 +6,25 @@
  */
 
 import { dirname } from "node:path";
-import { bindCondition, isConditionProblem, needsValue } from "../observe/signals.js";
 import { compileExperiment } from "../scenario/compile.js";
 import type { InputError } from "../scenario/errors.js";
 import { ExperimentSchema } from "../scenario/experiment-schema.js";
 import { loadYamlFile } from "../scenario/load.js";
 import { type LoadedModel, loadModel, modelParameters } from "../scenario/models.js";
 import type { ExperimentPlan } from "../scenario/plan.js";
-import type { CompileResolvers } from "../scenario/resolvers.js";
-import { didYouMean, listForMessage } from "../scenario/suggest.js";
 import { Simulation } from "../sim/simulation.js";
 import { MemorySink, Trace } from "../sim/trace.js";
+import { installEtcdActions } from "../world/etcd-actions.js";
+import { installEtcdSignals } from "../world/etcd-signals.js";
+import { checkEtcdParameters, installEtcdLayer } from "../world/etcd-world.js";
 import { installInfraActions } from "../world/infra-actions.js";
 import { installInfraSignals } from "../world/infra-signals.js";
 import { buildInfraWorld } from "../world/infra-world.js";
 import type { ParameterSet } from "../world/parameter-set.js";
 import type { World } from "../world/world.js";
+import { worldResolvers } from "./resolvers.js";
+
+export { worldResolvers } from "./resolvers.js";
 
 /** A `--set key=value` from the command line. */
 export interface CliOverride {
@@ -85,6 +88,18 @@ export function prepareRun(path: string, options: PrepareOptions = {}): PrepareR
       });
     }
   }
+  if (model.model.document.spec.layers.includes("etcd")) {
+    const etcdProblem = checkEtcdParameters(params);
+    if (etcdProblem !== undefined) {
+      errors.push({
+        file: path,
+        ...loaded.locate(["spec"], "key"),
+        path: ["spec", "set"],
+        message: `etcd would refuse to start: ${etcdProblem}`,
+        hint: "etcd.electionTimeout must be at least 5 × etcd.heartbeatInterval and at most 50s",
+      });
+    }
+  }
   if (errors.length > 0) return { ok: false, errors };
 
   const seed = options.seed ?? doc.spec.seed ?? 1;
@@ -92,24 +107,10 @@ export function prepareRun(path: string, options: PrepareOptions = {}): PrepareR
   const sim = new Simulation({ seed, trace: new Trace().addSink(memory) });
   const world = buildWorld(sim, params, model.model);
 
+  // Targets, roles and conditions (expectations and what the runbook waits on) are checked
+  // against this world while compiling (src/engine/resolvers.ts).
   const compiled = compileExperiment(doc, loaded.locate, worldResolvers(world), path);
   if (!compiled.ok) return compiled;
-  for (const e of compiled.plan.expectations) {
-    const bound = bindCondition(e.that, world);
-    const problem = isConditionProblem(bound) ? bound : needsValue(bound, e.is);
-    if (problem) {
-      errors.push({
-        file: path,
-        line: e.line,
-        col: e.col,
-        path: ["spec", "expect", e.index, "that"],
-        message: problem.error,
-        ...(problem.expected ? { expected: problem.expected } : {}),
-        ...(problem.hint ? { hint: problem.hint } : {}),
-      });
-    }
-  }
-  if (errors.length > 0) return { ok: false, errors };
   return { ok: true, run: { plan: compiled.plan, model: model.model, params, sim, world, memory, seed } };
 }
 
@@ -118,26 +119,10 @@ export function buildWorld(sim: Simulation, params: ParameterSet, model: LoadedM
   const world = buildInfraWorld(sim, params, model.name);
   installInfraActions(world);
   installInfraSignals(world);
+  if (model.document.spec.layers.includes("etcd")) {
+    installEtcdLayer(world);
+    installEtcdActions(world);
+    installEtcdSignals(world);
+  }
   return world;
-}
-
-/** Name resolution for compiling an experiment against a world. */
-export function worldResolvers(world: World): CompileResolvers {
-  return {
-    resolveTarget(kind, text) {
-      const name = world.resolveTarget(kind, text);
-      if (name !== undefined) return { ok: name };
-      const known = world.targetNames(kind);
-      const hint = didYouMean(text, known);
-      return {
-        error: `unknown ${kind === "vm" ? "VM" : kind} "${text}" in model ${world.modelName}`,
-        expected: `one of ${listForMessage(known)}`,
-        ...(hint ? { hint } : {}),
-      };
-    },
-    checkCondition(text) {
-      const bound = bindCondition(text, world);
-      return isConditionProblem(bound) ? bound : null;
-    },
-  };
 }

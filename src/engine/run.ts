@@ -1,8 +1,11 @@
 /**
- * Runs a prepared experiment: schedules its steps, advances simulated time to the end of the
- * run, and derives the result (availability, metrics, expectation verdicts) from the trace.
+ * Runs a prepared experiment: starts its runbook (src/engine/runbook.ts: steps, waits, triggers),
+ * advances simulated time to the end of the run, and derives the result (availability, metrics,
+ * expectation verdicts) from the trace.
  */
 import { evaluateExpectations } from "../observe/expectations.js";
+import { LiveSignals } from "../observe/live.js";
+import { computeMetrics, metricKey, metricSpecs } from "../observe/metrics.js";
 import { windows } from "../observe/series.js";
 import { signalSeries } from "../observe/signals.js";
 import { describe as describeDistribution } from "../sim/distribution.js";
@@ -12,6 +15,7 @@ import type { ParameterValue } from "../world/parameters.js";
 import type { AvailabilityMetric, RunResult } from "../world/result.js";
 import type { World } from "../world/world.js";
 import type { PreparedRun } from "./prepare.js";
+import { Runbook } from "./runbook.js";
 
 export interface RunOptions {
   /** Stop early (the CLI's --until); default the experiment's duration. */
@@ -30,6 +34,11 @@ export function executeRun(prepared: PreparedRun, options: RunOptions = {}): Run
   const { sim, world, plan } = prepared;
   for (const sink of options.sinks ?? []) sim.trace.addSink(sink);
   const endUs = Math.min(options.untilUs ?? plan.durationUs, plan.durationUs);
+  // Conditions the runbook waits on follow the trace as it is written (records of building the
+  // world included), so waits and triggers react at the instant a condition changes.
+  const live = new LiveSignals(world, prepared.memory.records);
+  sim.trace.addSink(live);
+  const runbook = new Runbook(plan, sim, world, live, endUs);
   // Let the world settle at 0 s (initial boots, listeners) before the experiment begins; the
   // timeline shows what happens from `run.start` on.
   sim.runUntil(0);
@@ -39,10 +48,7 @@ export function executeRun(prepared: PreparedRun, options: RunOptions = {}): Run
     seed: prepared.seed,
     durationUs: endUs,
   });
-  for (const step of plan.steps) {
-    if (step.atUs > endUs) break;
-    sim.at(step.atUs, () => world.perform(step));
-  }
+  runbook.start();
   const checkpoints = [...(options.checkpoints ?? [])].sort((a, b) => a.atUs - b.atUs);
   for (const c of checkpoints) {
     if (c.atUs > endUs) break;
@@ -50,17 +56,24 @@ export function executeRun(prepared: PreparedRun, options: RunOptions = {}): Run
     c.fn(world);
   }
   sim.runUntil(endUs);
+  runbook.finish();
+  world.finish();
   sim.emit("run.end", "run", { events: sim.eventsProcessed });
   sim.trace.close();
 
   const records = prepared.memory.records;
-  const expectations = evaluateExpectations(plan, world, records, endUs);
+  const metricValues = computeMetrics(world, records, endUs);
+  const expectations = evaluateExpectations(plan, world, records, endUs, metricValues);
   const availability = availabilityMetrics(world, records, endUs);
   const findings = records
     .filter((r) => r.kind === "invariant.violated")
     .map((r) => ({ t: r.t, invariant: String(r.invariant), message: String(r.message) }));
   const metrics: Record<string, number | null> = {};
   for (const a of availability) metrics[`${a.name}.unavailableUs`] = a.unavailableUs;
+  // Layers report scalar metrics as `metric {name, value}` records (e.g. lostWrites, elections).
+  for (const r of records) if (r.kind === "metric") metrics[String(r.name)] = r.value as number | null;
+  // Declared metrics (world.addMetric) under their result key (durations end in `Us`).
+  for (const [name, spec] of metricSpecs(world)) metrics[metricKey(spec)] = metricValues.get(name) ?? null;
   return {
     experiment: plan.name,
     ...(plan.description !== undefined ? { description: plan.description } : {}),

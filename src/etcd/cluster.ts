@@ -27,7 +27,7 @@ import type { Ready } from "../raft/ready.js";
 import { type ConfChange, NONE, type NodeId } from "../raft/types.js";
 import type { Simulation } from "../sim/simulation.js";
 import type { TraceRecord, TraceSink } from "../sim/trace.js";
-import type { EtcdMember } from "./member.js";
+import type { EtcdMember, MemberSetup } from "./member.js";
 import type { MemberObserver } from "./member-observer.js";
 import type { MvccStore } from "./mvcc.js";
 import type { EtcdUnitConfig } from "./unit-config.js";
@@ -67,6 +67,8 @@ export class EtcdCluster implements MemberObserver {
   readonly members = new Map<string, EtcdMember>();
   /** The `etcd` unit flags of each VM. */
   readonly units = new Map<string, EtcdUnitConfig>();
+  /** What each VM's member processes are built with. */
+  readonly setups = new Map<string, MemberSetup>();
   /** Leader elections seen (one per lineage and term). */
   elections = 0;
   /** Data destruction events, in order. */
@@ -168,6 +170,10 @@ export class EtcdCluster implements MemberObserver {
 
   started(m: EtcdMember): void {
     this.members.set(m.host, m);
+    // Once a member has bootstrapped, later starts with an empty data dir join the existing
+    // cluster (kubeadm's joined members and OpenShift's etcd pods run with `existing`).
+    const unit = this.units.get(m.host);
+    if (unit !== undefined) unit.initialClusterState = "existing";
     const d = this.data(m.host);
     d.store = m.store;
     d.incarnation = m.incarnation;
@@ -263,7 +269,7 @@ export class EtcdCluster implements MemberObserver {
   newIncarnation(clusterId: string): number {
     const n = this.nextIncarnation++;
     this.incarnations.set(clusterId, n);
-    if (this.nextIncarnation > 2) this.markDataDestroyed("--force-new-cluster");
+    this.markDataDestroyed("--force-new-cluster");
     return n;
   }
 
@@ -420,8 +426,13 @@ export class EtcdCluster implements MemberObserver {
       l.healthy !== next.healthy ||
       l.voters !== next.voters
     ) {
+      const changed: string[] = [];
+      if (l.leader !== next.leader || l.term !== next.term) changed.push("leader");
+      if (l.quorum !== next.quorum) changed.push("quorum");
+      if (l.healthy !== next.healthy) changed.push("healthy");
+      if (l.voters !== next.voters) changed.push("voters");
       this.last = next;
-      this.sim.emit("etcd.cluster", "etcd", { ...next });
+      this.sim.emit("etcd.cluster", "etcd", { ...next, changed });
     }
   }
 }

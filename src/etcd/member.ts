@@ -539,10 +539,19 @@ export class EtcdMember implements Process, MemberHost {
     this.timers.length = n;
   }
 
+  /** Peers to keep streams with: the members, or before the membership is applied, the initial ones. */
+  private peerIds(): NodeId[] {
+    const ids = new Set<NodeId>();
+    for (const m of this.membership.list()) ids.add(m.id.raft);
+    if (ids.size === 0) for (const m of this.identity?.initialMembers ?? []) ids.add(m.id.raft);
+    ids.delete(this.selfId);
+    for (const id of ids) if (this.membership.isRemoved(id)) ids.delete(id);
+    return [...ids];
+  }
+
   private linkHeartbeats(hello: boolean): void {
-    for (const m of this.membership.list()) {
-      if (m.id.raft === this.selfId) continue;
-      this.sendPeer(m.id.raft, { kind: "linkHeartbeat", from: this.selfId, hello }, CONTROL_BYTES, 0, this.peerSendOptions.onRefused);
+    for (const id of this.peerIds()) {
+      this.sendPeer(id, { kind: "linkHeartbeat", from: this.selfId, hello }, CONTROL_BYTES, 0, this.peerSendOptions.onRefused);
     }
     if (hello) this.every(LINK_HEARTBEAT_US, () => this.linkHeartbeats(false));
   }
@@ -1057,6 +1066,7 @@ export class EtcdMember implements Process, MemberHost {
       connectedSince: (id, t) => this.peers.connectedSince(id, t),
       isActive: (id) => this.peers.activeSince(id) >= 0,
       healthSinceUs: this.sim.now - HEALTH_INTERVAL_US,
+      addNeedsAllConnected: this.config.version !== "3.6",
     };
   }
 

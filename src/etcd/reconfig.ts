@@ -6,9 +6,11 @@
  * each peer has been connected.
  *
  * - `--strict-reconfig-check` (on by default) refuses a change that could lose quorum: adding a
- *   voter needs a quorum of the enlarged cluster started and the local member connected to a
- *   quorum (counting the new member as down) for the last 5 s (`HealthInterval`); removing a voter
- *   that is connected needs the remaining connected voters to still form a quorum.
+ *   voter needs a quorum of the enlarged cluster started, and the local member connected for the
+ *   last 5 s (`HealthInterval`) to every voter (3.4/3.5 `isConnectedFullySince`) or, since 3.6, to
+ *   a quorum of the enlarged cluster counting the new member as down
+ *   (`isConnectedToQuorumAfterAddingNewMemberSince`); removing a voter that is connected needs the
+ *   remaining connected voters to still form a quorum.
  * - `--max-learners` (1) caps learners; a learner can be promoted only when its log has ≥ 90 %
  *   of the leader's (`readyPercentThreshold`).
  */
@@ -37,6 +39,8 @@ export interface ReconfigView {
   isActive(id: NodeId): boolean;
   /** `now − HealthInterval`. */
   readonly healthSinceUs: number;
+  /** 3.4/3.5: adding a voter needs a connection to every voter; 3.6: to a quorum of the enlarged cluster. */
+  readonly addNeedsAllConnected: boolean;
 }
 
 function quorum(n: number): number {
@@ -61,7 +65,7 @@ export function checkAdd(v: ReconfigView, peerUrl: string, learner: boolean): Et
   // Restoring data into a new 2-member cluster from one started member is allowed.
   if (!(nStarted === 1 && nAfter === 2) && nStarted < quorum(nAfter)) return ERR_NOT_ENOUGH_STARTED;
   const connected = voters.filter((m) => m.id.raft === v.self || v.connectedSince(m.id.raft, v.healthSinceUs)).length;
-  if (connected < quorum(nAfter)) return ERR_UNHEALTHY;
+  if (v.addNeedsAllConnected ? connected < voters.length : connected < quorum(nAfter)) return ERR_UNHEALTHY;
   return null;
 }
 

@@ -75,9 +75,13 @@ export class ProcessScope {
     this.after(firstUs, tick);
   }
 
-  /** Registers cleanup to run when the process ends (close sockets, stop watches). */
-  onEnd(fn: () => void): void {
+  /** Registers cleanup to run when the process ends (close sockets, stop watches); returns its removal. */
+  onEnd(fn: () => void): () => void {
     this.endListeners.push(fn);
+    return () => {
+      const i = this.endListeners.indexOf(fn);
+      if (i >= 0) this.endListeners.splice(i, 1);
+    };
   }
 
   /** Ends the process: silences timers and runs the cleanups once. */

@@ -12,24 +12,66 @@
  *     `recovery.complete within: 20m` means "whole again within 20 minutes", and
  *     `writes.available within: 5m` passes when writes never stopped.
  *   The observed value is that instant; it must be no later than B.
+ * - no time — a metric (`lostWrites == 0`, `writes.unavailable < 20s`) or a count
+ *   (`events(step.failed) == 0`) is checked once, at the end of the run; the observed value is
+ *   the number.
+ *
+ * After the `expect:` entries come the runbook's own verdicts: one failed verdict for each
+ * `waitFor` with `onTimeout: fail` that gave up (a `wait.timedOut` record), so a runbook whose
+ * wait never ended fails the run.
  */
 import type { ExperimentPlan, PlannedExpectation } from "../scenario/plan.js";
 import { formatDuration } from "../sim/time.js";
 import type { TraceRecord } from "../sim/trace.js";
 import type { ExpectationVerdict } from "../world/result.js";
 import type { World } from "../world/world.js";
+import { bindExpression, isBindProblem } from "./bind.js";
+import { test } from "./condition.js";
+import { computeMetrics, formatMetric } from "./metrics.js";
 import { firstTimeAfter, holdsThroughout, type Series, valueAt } from "./series.js";
-import { bindCondition, conditionSeries, isConditionProblem } from "./signals.js";
+import { conditionSeries } from "./signals.js";
 
-/** Evaluates every expectation of a plan against the trace of a run that ended at `endUs`. */
+/**
+ * Evaluates every expectation of a plan against the trace of a run that ended at `endUs`, then
+ * adds the verdicts of runbook waits that timed out. `metrics` are the run's metric values by
+ * name (computed from the trace when not given).
+ */
 export function evaluateExpectations(
   plan: ExperimentPlan,
   world: World,
   records: readonly TraceRecord[],
   endUs: number,
+  metrics?: ReadonlyMap<string, number | null>,
 ): ExpectationVerdict[] {
   const incidentStartUs = plan.steps[0]?.atUs ?? 0;
-  return plan.expectations.map((e) => evaluateOne(e, world, records, endUs, incidentStartUs));
+  let values = metrics;
+  const metricValues = () => {
+    values ??= computeMetrics(world, records, endUs);
+    return values;
+  };
+  const out = plan.expectations.map((e) =>
+    evaluateOne(e, world, records, endUs, incidentStartUs, metricValues),
+  );
+  for (const r of records) if (r.kind === "wait.timedOut" && r.onTimeout === "fail") out.push(waitVerdict(r));
+  return out;
+}
+
+/** The failed verdict of a wait that gave up (a `wait.timedOut` record from src/engine/runbook.ts). */
+function waitVerdict(r: TraceRecord): ExpectationVerdict {
+  const timeoutUs = typeof r.timeoutUs === "number" ? r.timeoutUs : undefined;
+  const atEnd = r.reason === "end of run";
+  return {
+    that: `waitFor ${String(r.condition)}`,
+    expected:
+      timeoutUs !== undefined
+        ? `met within ${fmt(timeoutUs)} (${String(r.step)})`
+        : `met before the run ends (${String(r.step)})`,
+    observed: atEnd
+      ? `still waiting when the run ended at ${fmt(r.t)} (after ${fmt(Number(r.waitedUs))})`
+      : `timed out after ${fmt(Number(r.waitedUs))} at ${fmt(r.t)}`,
+    passed: false,
+    ...(typeof r.line === "number" ? { line: r.line } : {}),
+  };
 }
 
 function evaluateOne(
@@ -38,16 +80,38 @@ function evaluateOne(
   records: readonly TraceRecord[],
   endUs: number,
   incidentStartUs: number,
+  metrics: () => ReadonlyMap<string, number | null>,
 ): ExpectationVerdict {
   const base = { that: e.that, line: e.line, ...(e.quote !== undefined ? { quote: e.quote } : {}) };
-  const bound = bindCondition(e.that, world);
-  if (isConditionProblem(bound)) {
-    return { ...base, expected: "-", observed: bound.error, passed: false };
+  const b = bindExpression(e.that, world);
+  if (isBindProblem(b)) {
+    return { ...base, expected: "-", observed: b.error, passed: false };
   }
-  const series = conditionSeries(bound, world, records, e.is);
   const want = describeWant(e);
+  if (b.kind === "metric") {
+    const { condition, metric } = b.bound;
+    const expected = `${want} over the whole run`;
+    const value = metrics().get(metric.name) ?? null;
+    const observed = `${metric.name} = ${formatMetric(value, metric.unit)}`;
+    if (value === null) return { ...base, expected, observed, passed: false };
+    const truth = condition.op !== undefined ? test(condition, value) === (e.is ?? true) : value === e.is;
+    return { ...base, expected, observed, passed: truth };
+  }
+  const series = conditionSeries(b.bound, world, records, e.is);
   const w = e.window;
   switch (w.kind) {
+    case "end": {
+      const expected = `${want} at the end of the run`;
+      const raw =
+        b.bound.condition.events !== undefined ? countAt(b.bound.condition, records, endUs) : undefined;
+      const ok = valueAt(series, endUs);
+      return {
+        ...base,
+        expected,
+        observed: raw !== undefined ? `${raw} ${raw === 1 ? "record" : "records"}` : ok ? "yes" : "no",
+        passed: ok,
+      };
+    }
     case "at": {
       if (w.atUs > endUs)
         return {
@@ -112,6 +176,20 @@ function stretchStart(series: Series<boolean>, t: number): number {
     if (c.v) start = c.t;
   }
   return start;
+}
+
+/** How many records an `events(kind[subject])` condition counts up to `endUs`. */
+function countAt(
+  c: { readonly events?: string; readonly subject?: string },
+  records: readonly TraceRecord[],
+  endUs: number,
+): number {
+  let n = 0;
+  for (const r of records) {
+    if (r.t > endUs) break;
+    if (r.kind === c.events && (c.subject === undefined || r.subject === c.subject)) n++;
+  }
+  return n;
 }
 
 function describeWant(e: PlannedExpectation): string {

@@ -6,6 +6,7 @@ import type { TraceRecord } from "../sim/trace.js";
 import { didYouMean } from "../util/suggest.js";
 import type { SignalSpec, World } from "../world/world.js";
 import { type Condition, ConditionSyntaxError, parseCondition, test } from "./condition.js";
+import { knownEventKinds } from "./event-kinds.js";
 import { mapSeries, type Series, SeriesBuilder, type SignalValue } from "./series.js";
 
 /** The series of one signal (for one subject) over a trace. */
@@ -20,7 +21,7 @@ export function signalSeries(
   for (const r of records) {
     if (!kinds.has(r.kind)) continue;
     const v = spec.next(b.value, r, subject);
-    if (v !== undefined) b.set(r.t, v);
+    if (v !== undefined) b.set(spec.timeOf ? spec.timeOf(r) : r.t, v);
   }
   return b.build();
 }
@@ -47,13 +48,15 @@ export function bindCondition(text: string, world: World): BoundCondition | Cond
     if (e instanceof ConditionSyntaxError) return { error: e.message, hint: e.hint };
     throw e;
   }
+  if (condition.events !== undefined) return bindCount(condition, condition.events, world);
   const spec = world.signals.get(condition.signal);
   if (!spec) {
     const names = [...world.signals.keys()].sort();
     return {
       error: `unknown condition "${condition.signal}"`,
       expected: `one of ${names.join(", ")}`,
-      hint: didYouMean(condition.signal, names) ?? "`quorate explain conditions` lists them with their meaning",
+      hint:
+        didYouMean(condition.signal, names) ?? "`quorate explain conditions` lists them with their meaning",
     };
   }
   if (spec.subjects) {
@@ -70,6 +73,36 @@ export function bindCondition(text: string, world: World): BoundCondition | Cond
     }
   }
   return { condition, spec };
+}
+
+/** `events(kind)`: a counter of trace records, as a number signal that starts at 0. */
+function bindCount(condition: Condition, kind: string, world: World): BoundCondition | ConditionProblem {
+  const kinds = knownEventKinds(world);
+  if (!kinds.has(kind)) {
+    const names = [...kinds.keys()].sort();
+    return {
+      error: `unknown event kind "${kind}" in events(${kind})`,
+      expected: `a trace record kind: ${names.join(", ")}`,
+      hint:
+        didYouMean(kind, names) ?? "the kinds are those of the records in `quorate run --trace out.jsonl`",
+    };
+  }
+  return { condition, spec: countSpec(kind) };
+}
+
+/**
+ * The signal behind `events(kind)`: how many records of that kind (about the subject, when the
+ * condition names one) the trace has had so far.
+ */
+export function countSpec(kind: string): SignalSpec {
+  return {
+    name: `events(${kind})`,
+    type: "number",
+    summary: `number of ${kind} records so far`,
+    initial: () => 0,
+    kinds: [kind],
+    next: (v, r, subject) => (subject === undefined || r.subject === subject ? (v as number) + 1 : undefined),
+  };
 }
 
 /**
@@ -108,4 +141,3 @@ export function conditionSeries(
   const want = is ?? true;
   return mapSeries(raw, (v) => v === want);
 }
-

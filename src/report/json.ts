@@ -4,6 +4,8 @@
  */
 import { formatClock, formatDuration } from "../sim/time.js";
 import type { RunResult } from "../world/result.js";
+import { stateSpans } from "./state-tracks.js";
+import "./state-tracks-infra.js";
 import { timelineEntries } from "./timeline.js";
 
 /** Version of this document's shape. */
@@ -13,6 +15,7 @@ export function renderJson(result: RunResult): string {
   const doc = {
     format: RESULT_FORMAT,
     experiment: result.experiment,
+    ...(result.description !== undefined ? { description: result.description } : {}),
     model: result.model,
     seed: result.seed,
     durationUs: result.durationUs,
@@ -36,6 +39,7 @@ export function renderJson(result: RunResult): string {
       tone: line.tone,
       text: line.text,
     })),
+    states: stateSpans(result.records, result.durationUs),
     eventsProcessed: result.eventsProcessed,
   };
   return `${JSON.stringify(doc, null, 2)}\n`;

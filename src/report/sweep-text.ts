@@ -50,6 +50,12 @@ function combinationLines(s: SweepSummary, c: CombinationSummary): string[] {
   const rows: string[][] = [["", "p50", "p90", "p99", "max", ""]];
   for (const a of c.availability) rows.push(measureRow(`${a.name} unavailable`, a));
   for (const m of c.metrics) rows.push(measureRow(metricLabel(m.name), m));
+  for (const e of c.expectations) {
+    if (e.reachedAt)
+      rows.push(
+        measureRow(reachedLabel(c, e), { name: e.that, unit: "us", quantiles: e.reachedAt }, "never reached"),
+      );
+  }
   if (rows.length > 1) out.push(...table(rows));
   if (c.expectations.length > 0) out.push("  expectations");
   for (const e of c.expectations) out.push(...expectationLines(s, c, e));
@@ -111,10 +117,19 @@ function metricLabel(name: string): string {
   return name.endsWith("Us") ? name.slice(0, -2) : name;
 }
 
-function measureRow(label: string, m: MeasureSummary): string[] {
+/**
+ * `lb.backendsUp == 3 reached at`: the row for when a waited-for condition was reached; the
+ * expectation's number is added when the same condition is expected more than once.
+ */
+export function reachedLabel(c: CombinationSummary, e: ExpectationSummary): string {
+  const twice = c.expectations.filter((x) => x.that === e.that).length > 1;
+  return `${e.that}${twice ? ` (#${e.index + 1})` : ""} reached at`;
+}
+
+function measureRow(label: string, m: MeasureSummary, none = "none"): string[] {
   const q = m.quantiles;
   const f = (v: number | null) => (v === null ? "-" : m.unit === "us" ? formatMeasure(v) : String(v));
-  const note = q.missing > 0 ? `(none in ${q.missing} run${q.missing === 1 ? "" : "s"})` : "";
+  const note = q.missing > 0 ? `(${none} in ${q.missing} run${q.missing === 1 ? "" : "s"})` : "";
   return [label, f(q.p50), f(q.p90), f(q.p99), f(q.max), note];
 }
 

@@ -5,6 +5,7 @@
 import type { TraceRecord } from "../sim/trace.js";
 import type { RunResult } from "../world/result.js";
 import { type Described, describe } from "./describe.js";
+import "./describe-etcd.js";
 import "./describe-infra.js";
 
 export interface TimelineEntry {

@@ -6,27 +6,45 @@
  *
  * Timing rules (documented for users in docs/experiment-format.md):
  * - `at:` is the time from the start of the run; `after:` is the time after the previous step
- *   (for the first step, after the start). A step gives exactly one of them, except the first
- *   step, which may give neither and then happens at 0s.
- * - Steps run in file order and time never goes back: a step whose `at:` is before the previous
- *   step's time is an error. Equal times are fine and keep file order.
- * - Every step and every expectation time must lie within `spec.duration` (a step exactly at the
- *   end still runs).
+ *   ended (for the first step, after the start of its list: the run's start, or the instant a
+ *   trigger fired). A step gives at most one of them. It may give neither when it is the first
+ *   step, a `waitFor` step, or the step right after a `waitFor` (it then follows at once);
+ *   elsewhere a missing time is most likely a mistake and is refused.
+ * - Steps run in file order and time never goes back: a step whose `at:` is before the time a
+ *   previous step is known to end is an error. Equal times are fine and keep file order.
+ * - A `waitFor` (or a `repeat` with `until`) makes the times after it known only at run time;
+ *   compile then checks the earliest possible time, and the engine's sequencer runs an `at:`
+ *   that has already passed at once, with a note in the trace.
+ * - Every step's earliest time and every expectation time must lie within `spec.duration` (a
+ *   step exactly at the end still runs).
+ * - Trigger steps are timed with `after:` from the instant the trigger fires; `at:` is refused.
  */
 import type { Distribution } from "../sim/distribution.js";
 import { DurationError, formatDuration, type Micros, parseDuration } from "../sim/time.js";
 import { findAction } from "../world/vocabulary.js";
 import { explainBadDuration } from "./duration-hint.js";
-import { type InputError, type PathSegment, sortInputErrors } from "./errors.js";
-import type { ActionStepDocument, ExpectationDocument, ExperimentDocument } from "./experiment-schema.js";
+import { formatPath, type InputError, type PathSegment, sortInputErrors } from "./errors.js";
+import type {
+  ActionStepDocument,
+  ExpectationDocument,
+  ExperimentDocument,
+  StepDocument,
+  TriggerDocument,
+  WaitStepDocument,
+} from "./experiment-schema.js";
 import type { Locate } from "./locate.js";
 import type {
   ExpectationWindow,
   ExperimentPlan,
   ParameterOverride,
   PlannedExpectation,
+  PlannedRepeat,
   PlannedStep,
+  PlannedTrigger,
+  PlannedWait,
+  RunbookStep,
   StepArgValue,
+  StepTiming,
 } from "./plan.js";
 import type { CompileResolvers, NameProblem } from "./resolvers.js";
 import { DURATION_EXAMPLES, isDistributionSchema, isDurationSchema } from "./schema-walk.js";
@@ -50,7 +68,8 @@ export function compileExperiment(
   }
   const runUs = durationUs ?? Number.POSITIVE_INFINITY;
   const set = c.overrides(doc.spec.set);
-  const steps = c.steps(doc.spec.steps, runUs);
+  const steps = c.sequence(doc.spec.steps, ["spec", "steps"], runUs, false);
+  const triggers = doc.spec.triggers.map((t, i) => c.trigger(t, i, runUs));
   const expectations = doc.spec.expect.map((e, i) => c.expectation(e, i, runUs));
   if (c.errors.length > 0 || durationUs === undefined)
     return { ok: false, errors: sortInputErrors(c.errors) };
@@ -64,6 +83,7 @@ export function compileExperiment(
     durationUs,
     set,
     steps,
+    triggers: triggers.filter((t): t is PlannedTrigger => t !== undefined),
     expectations: expectations.filter((e): e is PlannedExpectation => e !== undefined),
   };
   return { ok: true, plan };
@@ -117,37 +137,76 @@ class Compiler {
     return out.sort((a, b) => a.line - b.line || a.col - b.col);
   }
 
-  steps(steps: readonly ActionStepDocument[], runUs: Micros): PlannedStep[] {
-    const out: PlannedStep[] = [];
-    // The previous step's time: `undefined` after a step whose time is unknown (its error is
-    // already reported), so a following relative step does not repeat the complaint.
-    let prevUs: Micros | undefined = 0;
-    // The latest time known so far and the line of its step: an absolute time before it is
+  /**
+   * A list of steps (`spec.steps`, or a trigger's `steps` when `inTrigger`), each with its timing
+   * and earliest time checked by the rules in the header.
+   */
+  sequence(
+    steps: readonly StepDocument[],
+    base: readonly PathSegment[],
+    runUs: Micros,
+    inTrigger: boolean,
+  ): RunbookStep[] {
+    const out: RunbookStep[] = [];
+    // When the previous step ends at the earliest, and whether that is exact: `undefined` after a
+    // step whose time is unknown (its error is already reported), so a following relative step
+    // does not repeat the complaint.
+    let prev: { us: Micros; known: boolean } | undefined = { us: 0, known: true };
+    // The latest time known so far and the step that reaches it: an absolute time before it is
     // wrong whatever the unknown steps in between say.
-    let latest = { us: 0, line: 0 };
+    let latest = { us: 0, line: 0, words: "" };
+    let prevWaits = false;
     steps.forEach((step, index) => {
-      const base: PathSegment[] = ["spec", "steps", index];
-      const atUs = this.stepTime(step, index, base, prevUs, latest, runUs);
-      const planned = this.stepAction(step, index, base, atUs ?? 0);
-      if (atUs !== undefined && planned !== undefined) out.push(planned);
-      prevUs = atUs;
-      if (atUs !== undefined) latest = { us: atUs, line: this.locate(base).line };
+      const path: PathSegment[] = [...base, index];
+      const waits = isWait(step);
+      const timing = this.stepTiming(step, index, path, prevWaits || waits, inTrigger);
+      prevWaits = waits;
+      const start =
+        timing === undefined ? undefined : this.stepStart(timing, path, prev, latest, runUs, inTrigger);
+      const atUs = start?.us ?? 0;
+      const common = {
+        index,
+        path: formatPath(path),
+        timing: timing ?? { kind: "after" as const, us: 0 },
+        atUs,
+        timeKnown: start?.known ?? false,
+        ...(typeof step.note === "string" ? { note: step.note } : {}),
+        ...this.locate(path),
+      };
+      const planned = waits
+        ? this.waitStep(step as WaitStepDocument, path, common)
+        : this.stepAction(step as ActionStepDocument, path, common);
+      if (start === undefined) {
+        prev = undefined;
+        return;
+      }
+      if (planned !== undefined) out.push(planned);
+      const end = planned?.kind === "action" ? repeatEnd(atUs, planned.repeat) : { us: atUs, last: false };
+      const known =
+        start.known && !waits && planned?.kind === "action" && planned.repeat?.until === undefined;
+      prev = { us: end.us, known };
+      const line = this.locate(path).line;
+      latest = {
+        us: end.us,
+        line,
+        words: end.last ? `repeating until ${formatDuration(end.us)}` : `at ${formatDuration(end.us)}`,
+      };
     });
     return out;
   }
 
-  private stepTime(
-    step: ActionStepDocument,
+  /** The timing as written; `mayOmit`: a missing time means "right after the previous step". */
+  private stepTiming(
+    step: StepDocument,
     index: number,
-    base: readonly PathSegment[],
-    prevUs: Micros | undefined,
-    latest: { readonly us: Micros; readonly line: number },
-    runUs: Micros,
-  ): Micros | undefined {
+    path: readonly PathSegment[],
+    mayOmit: boolean,
+    inTrigger: boolean,
+  ): StepTiming | undefined {
     const { at, after } = step as { at?: string; after?: string };
     if (at !== undefined && after !== undefined) {
       this.error(
-        [...base, "after"],
+        [...path, "after"],
         'the step has both "at:" and "after:"',
         'only one of "at:" and "after:"',
         '"at:" is the time from the start of the run, "after:" the time after the previous step; keep one',
@@ -155,92 +214,217 @@ class Compiler {
       );
       return undefined;
     }
-    if (at === undefined && after === undefined) {
-      if (index === 0) return 0;
+    if (at !== undefined && inTrigger) {
       this.error(
-        base,
+        [...path, "at"],
+        'a trigger\'s step has "at:"',
+        '"after: <time after the trigger fired, or after the previous step>"',
+        "a trigger's steps are timed from the instant it fires; write after: (or move the step to spec.steps)",
+        "key",
+      );
+      return undefined;
+    }
+    if (at === undefined && after === undefined) {
+      if (index === 0 || mayOmit) return { kind: "after", us: 0 };
+      this.error(
+        path,
         'the step has no "at:" or "after:"',
         '"at: <time from the start>" or "after: <time after the previous step>"',
-        'only the first step may leave out its time (it then happens at 0s); add "after: 0s" to act right after the previous step',
+        'only the first step, a waitFor step and the step right after a waitFor may leave out their time; add "after: 0s" to act right after the previous step',
       );
       return undefined;
     }
     const key = at !== undefined ? "at" : "after";
-    const path = [...base, key];
-    const value = this.duration((at ?? after)!, path);
-    if (value === undefined) return undefined;
-    let atUs: Micros;
-    if (at !== undefined) {
-      atUs = value;
-      if (atUs < latest.us) {
+    const us = this.duration((at ?? after)!, [...path, key]);
+    return us === undefined ? undefined : { kind: key, us };
+  }
+
+  /** The earliest start of a step, checked against earlier steps and the run's end. */
+  private stepStart(
+    timing: StepTiming,
+    path: readonly PathSegment[],
+    prev: { readonly us: Micros; readonly known: boolean } | undefined,
+    latest: { readonly us: Micros; readonly line: number; readonly words: string },
+    runUs: Micros,
+    inTrigger: boolean,
+  ): { us: Micros; known: boolean } | undefined {
+    const keyPath = [...path, timing.kind];
+    let start: { us: Micros; known: boolean };
+    if (timing.kind === "at") {
+      if (timing.us < latest.us) {
         this.error(
-          path,
-          `the step is at ${formatDuration(atUs)}, before the step on line ${latest.line} (at ${formatDuration(latest.us)})`,
+          keyPath,
+          `the step is at ${formatDuration(timing.us)}, before the step on line ${latest.line} (${latest.words})`,
           `a time at or after ${formatDuration(latest.us)}: steps run in file order and time does not go back`,
           'move this step above the earlier one, or use "after:" to place it relative to the previous step',
         );
         return undefined;
       }
+      // After a wait, an `at:` is the earliest time: the step runs late if the wait lasts longer.
+      start = { us: timing.us, known: prev?.known ?? false };
     } else {
-      if (prevUs === undefined) return undefined;
-      atUs = prevUs + value;
+      if (prev === undefined) return undefined;
+      start = { us: prev.us + timing.us, known: prev.known };
     }
-    if (atUs > runUs) {
+    if (start.us > runUs) {
+      const when = start.known
+        ? `at ${formatDuration(start.us)}`
+        : `at the earliest at ${formatDuration(start.us)}`;
       this.error(
-        path,
-        `the step would happen at ${formatDuration(atUs)}, after the run ends (spec.duration is ${formatDuration(runUs)})`,
+        keyPath,
+        inTrigger
+          ? `the step would happen ${formatDuration(start.us)} after the trigger fires, after the run ends even if it fired at once (spec.duration is ${formatDuration(runUs)})`
+          : `the step would happen ${when}, after the run ends (spec.duration is ${formatDuration(runUs)})`,
         `a time no later than ${formatDuration(runUs)}`,
         "make spec.duration longer, or move the step earlier",
       );
       return undefined;
     }
-    return atUs;
+    return start;
+  }
+
+  /** A `waitFor` step. */
+  private waitStep(
+    step: WaitStepDocument,
+    path: readonly PathSegment[],
+    common: StepCommon,
+  ): PlannedWait | undefined {
+    const before = this.errors.length;
+    this.condition(step.waitFor, [...path, "waitFor"], "wait");
+    let timeoutUs: Micros | undefined;
+    if (step.timeout !== undefined) {
+      timeoutUs = this.duration(step.timeout, [...path, "timeout"]);
+      if (timeoutUs === 0) {
+        this.error(
+          [...path, "timeout"],
+          "timeout: 0s gives up at once",
+          "a duration longer than 0s",
+          "leave timeout: out to wait until the end of the run at most",
+        );
+      }
+    }
+    if (this.errors.length > before) return undefined;
+    return {
+      ...common,
+      kind: "wait",
+      condition: step.waitFor,
+      ...(timeoutUs !== undefined ? { timeoutUs } : {}),
+      onTimeout: step.onTimeout ?? "fail",
+    };
+  }
+
+  /** A `when:` trigger. */
+  trigger(t: TriggerDocument, index: number, runUs: Micros): PlannedTrigger | undefined {
+    const base: PathSegment[] = ["spec", "triggers", index];
+    const before = this.errors.length;
+    this.condition(t.when, [...base, "when"], "wait");
+    const steps = this.sequence(t.steps, [...base, "steps"], runUs, true);
+    if (this.errors.length > before) return undefined;
+    return {
+      index,
+      when: t.when,
+      once: t.once ?? true,
+      steps,
+      ...(t.note !== undefined ? { note: t.note } : {}),
+      ...this.locate(base),
+    };
+  }
+
+  /** Checks a condition for a use, reporting a problem at `path`. */
+  private condition(
+    text: string,
+    path: readonly PathSegment[],
+    use: "expect" | "wait",
+    is?: boolean | number | string,
+  ): boolean {
+    const problem = this.resolvers.checkCondition(text, use, is);
+    if (problem === null) return true;
+    this.problem(path, problem);
+    return false;
+  }
+
+  /** `repeat:` of an action step. */
+  private repeat(value: unknown, path: readonly PathSegment[]): PlannedRepeat | undefined {
+    const r = value as { every: string; times?: number; until?: string };
+    const everyUs = this.duration(r.every, [...path, "every"]);
+    if (everyUs === 0) {
+      this.error(
+        [...path, "every"],
+        "every: 0s would repeat without a pause",
+        "a duration longer than 0s",
+        "give the time between repetitions, e.g. every: 30s",
+      );
+      return undefined;
+    }
+    if (r.times === undefined && r.until === undefined) {
+      this.error(
+        path,
+        'the repetition has no end: "times:" or "until:" is missing',
+        '"times: <how many in all>" and/or "until: <condition>"',
+        "e.g. repeat: {every: 30s, times: 3}, or {every: 1m, until: vm[cp-0].running}",
+      );
+      return undefined;
+    }
+    if (r.until !== undefined && !this.condition(r.until, [...path, "until"], "wait")) return undefined;
+    if (everyUs === undefined) return undefined;
+    return {
+      everyUs,
+      ...(r.times !== undefined ? { times: r.times } : {}),
+      ...(r.until !== undefined ? { until: r.until } : {}),
+    };
   }
 
   private stepAction(
     step: ActionStepDocument,
-    index: number,
-    base: readonly PathSegment[],
-    atUs: Micros,
+    path: readonly PathSegment[],
+    common: StepCommon,
   ): PlannedStep | undefined {
     const action = findAction(String(step.do));
     // The schema only lets vocabulary names through, so this is a safeguard for schema drift.
     if (action === undefined) {
-      this.error([...base, "do"], `unknown action ${JSON.stringify(String(step.do))}`);
+      this.error([...path, "do"], `unknown action ${JSON.stringify(String(step.do))}`);
       return undefined;
     }
     const fields = step as unknown as Readonly<Record<string, unknown>>;
     const before = this.errors.length;
     let target: string | undefined;
     if (action.target !== "none") {
-      const text = String(fields.target);
+      const written = fields.target;
+      // A selector {role, index} reads as the text form role[index].
+      const selector =
+        typeof written === "object" && written !== null
+          ? (written as { role: string; index?: number })
+          : undefined;
+      const text = selector
+        ? selector.index !== undefined
+          ? `${selector.role}[${selector.index}]`
+          : selector.role
+        : String(written);
       const r = this.resolvers.resolveTarget(action.target, text);
       if ("ok" in r) target = r.ok;
-      else this.problem([...base, "target"], r);
+      else this.problem(selector ? [...path, "target", "role"] : [...path, "target"], r);
     }
     const args: Record<string, StepArgValue> = {};
     for (const [name, schema] of Object.entries(action.args)) {
       const value = fields[name];
       if (value === undefined) continue;
-      const path = [...base, name];
+      const argPath = [...path, name];
       let converted: StepArgValue | undefined;
-      if (isDistributionSchema(schema)) converted = this.distribution(value, path);
-      else if (isDurationSchema(schema)) converted = this.duration(String(value), path);
-      else if (name === "groups" && Array.isArray(value)) converted = this.hostGroups(value, path);
+      if (isDistributionSchema(schema)) converted = this.distribution(value, argPath);
+      else if (isDurationSchema(schema)) converted = this.duration(String(value), argPath);
+      else if (name === "groups" && Array.isArray(value)) converted = this.hostGroups(value, argPath);
       else converted = value as StepArgValue;
       if (converted !== undefined) args[name] = converted;
     }
+    const repeat = fields.repeat !== undefined ? this.repeat(fields.repeat, [...path, "repeat"]) : undefined;
     if (this.errors.length > before) return undefined;
-    const pos = this.locate(base);
     return {
-      index,
-      atUs,
+      ...common,
+      kind: "action",
       action: action.name,
       ...(target !== undefined ? { target } : {}),
       args,
-      ...(typeof fields.note === "string" ? { note: fields.note } : {}),
-      line: pos.line,
-      col: pos.col,
+      ...(repeat !== undefined ? { repeat } : {}),
     };
   }
 
@@ -336,9 +520,10 @@ class Compiler {
   expectation(e: ExpectationDocument, index: number, runUs: Micros): PlannedExpectation | undefined {
     const base: PathSegment[] = ["spec", "expect", index];
     const before = this.errors.length;
-    const condition = this.resolvers.checkCondition(e.that);
-    if (condition !== null) this.problem([...base, "that"], condition);
-    const window = this.window(e, base, runUs);
+    const ok = this.condition(e.that, [...base, "that"], "expect", e.is);
+    const kind = ok ? (this.resolvers.conditionKind?.(e.that) ?? "signal") : "signal";
+    const window =
+      kind === "signal" ? this.window(e, base, runUs) : this.wholeRunWindow(e, base, runUs, kind);
     if (this.errors.length > before || window === undefined) return undefined;
     const pos = this.locate(base);
     return {
@@ -350,6 +535,29 @@ class Compiler {
       line: pos.line,
       col: pos.col,
     };
+  }
+
+  /**
+   * A metric is one number for the whole run: it takes no time. A count (`events(kind)`) is
+   * checked at the end of the run when it gives no time, and like a signal when it does.
+   */
+  private wholeRunWindow(
+    e: ExpectationDocument,
+    base: readonly PathSegment[],
+    runUs: Micros,
+    kind: "count" | "metric",
+  ): ExpectationWindow | undefined {
+    const given = (["at", "between", "within", "after"] as const).filter((k) => e[k] !== undefined);
+    if (given.length === 0) return { kind: "end" };
+    if (kind === "count") return this.window(e, base, runUs);
+    this.error(
+      [...base, given[0]!],
+      `"${given[0]}:" does not apply to ${e.that.trim()}: a metric is one number for the whole run`,
+      "no time: the metric is checked when the run ends",
+      `remove "${given[0]}:"; to check something at a time, use a signal (quorate explain conditions)`,
+      "key",
+    );
+    return undefined;
   }
 
   private window(
@@ -437,4 +645,18 @@ class Compiler {
     if (e.within === undefined && !withinRun(notBeforeUs, [...base, "after"])) return undefined;
     return { kind: "eventually", notBeforeUs, byUs: Math.min(byUs, runUs) };
   }
+}
+
+/** What every planned step carries besides its kind's fields. */
+type StepCommon = Omit<PlannedStep, "kind" | "action" | "target" | "args" | "repeat">;
+
+function isWait(step: StepDocument): step is WaitStepDocument {
+  return (step as { waitFor?: unknown }).waitFor !== undefined;
+}
+
+/** When a repeated step ends at the earliest (`last`: it repeats), from its start. */
+function repeatEnd(startUs: Micros, r: PlannedRepeat | undefined): { us: Micros; last: boolean } {
+  if (r === undefined || r.times === 1) return { us: startUs, last: false };
+  if (r.until !== undefined) return { us: startUs + r.everyUs, last: true };
+  return { us: startUs + r.everyUs * ((r.times ?? 1) - 1), last: true };
 }

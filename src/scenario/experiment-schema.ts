@@ -22,16 +22,49 @@ const Metadata = z.strictObject({
   labels: z.record(z.string(), z.string()).optional(),
 });
 
+/** `{role: workers, index: 0}`: a role (all it stands for) or one of them by position. */
+const TargetSelector = z
+  .strictObject({
+    role: z
+      .string()
+      .min(1)
+      .describe(
+        "A role: controlPlanes, workers, vms.poweredOff, etcd.leader, … (or controlPlane / worker with index)",
+      ),
+    index: z.number().int().min(0).optional().describe("Only the one at this position (0-based)"),
+  })
+  .describe("A selector: every name a role stands for when the step runs, or the index-th of them");
+
 const Target = z
-  .string()
-  .min(1)
-  .describe("What the step acts on: a name (cp-1, worker-0) or an indexed role (controlPlane[0], worker[1])");
+  .union([
+    z
+      .string()
+      .min(1)
+      .describe(
+        "A name (cp-1, worker-0), an indexed role (controlPlane[0], worker[1]) or a role resolved when the step runs (controlPlanes, workers, vms.poweredOff, etcd.leader)",
+      ),
+    TargetSelector,
+  ])
+  .describe("What the step acts on: a name, a role, or a selector {role, index}");
+
+/** A condition as text, in the language of src/observe/condition.ts. */
+const ConditionText = z.string().min(1);
 
 const StepTiming = {
   at: DurationText.optional().describe("Absolute time of the step from the start of the run"),
-  after: DurationText.optional().describe("Time after the previous step"),
+  after: DurationText.optional().describe("Time after the previous step ended (its actual time)"),
   note: z.string().optional().describe("Free text shown in the timeline next to the step"),
 };
+
+const Repeat = z
+  .strictObject({
+    every: DurationText.describe("Time between repetitions"),
+    times: z.number().int().min(1).optional().describe("How many times in all, the first included"),
+    until: ConditionText.optional().describe(
+      "Stop repeating once this condition holds (checked before each repetition)",
+    ),
+  })
+  .describe("Do the action again every so often: a number of times, or until a condition holds");
 
 function actionStep(name: string, target: "vm" | "host" | "none", args: z.ZodRawShape) {
   const shape: z.ZodRawShape = {
@@ -39,6 +72,7 @@ function actionStep(name: string, target: "vm" | "host" | "none", args: z.ZodRaw
     do: z.literal(name),
     ...(target === "none" ? {} : { target: Target }),
     ...args,
+    repeat: Repeat.optional(),
   };
   return z.strictObject(shape);
 }
@@ -49,6 +83,33 @@ const [firstAction, ...otherActions] = ACTIONS.map((a) =>
 
 /** One step of an experiment: an action at a time. */
 export const ActionStep = z.discriminatedUnion("do", [firstAction!, ...otherActions]);
+
+/** A step that waits for a condition before the next step. */
+export const WaitStep = z
+  .strictObject({
+    ...StepTiming,
+    waitFor: ConditionText.describe("Wait until this condition holds, e.g. lb.backendsUp == 3"),
+    timeout: DurationText.optional().describe("Give up after this long (default: at the end of the run)"),
+    onTimeout: z
+      .enum(["fail", "continue"])
+      .optional()
+      .describe(
+        "fail (default): a failed verdict, and the rest of this step list is skipped; continue: go on",
+      ),
+  })
+  .describe("Wait until a condition holds");
+
+/** A step of a runbook: an action, or a wait. */
+export const Step = z.union([ActionStep, WaitStep]);
+
+const Trigger = z
+  .strictObject({
+    when: ConditionText.describe("Fire when this condition becomes true, e.g. lb.backendsUp < 3"),
+    once: z.boolean().optional().describe("Fire only the first time (default true)"),
+    note: z.string().optional().describe("Free text shown in the timeline when the trigger fires"),
+    steps: z.array(Step).min(1).describe("Steps to run when it fires, timed with after: from that instant"),
+  })
+  .describe("Steps to run, alongside the main steps, when a condition becomes true");
 
 const Expectation = z
   .strictObject({
@@ -83,7 +144,8 @@ const Spec = z.strictObject({
     .record(z.string(), z.union([z.string(), z.number(), z.boolean()]))
     .optional()
     .describe("Model parameter overrides, e.g. {network.latency: 2ms}"),
-  steps: z.array(ActionStep).default([]).describe("Faults and runbook actions, in order"),
+  steps: z.array(Step).default([]).describe("Faults, runbook actions and waits, in order"),
+  triggers: z.array(Trigger).default([]).describe("when: a condition becomes true, run steps"),
   expect: z.array(Expectation).default([]).describe("What must be observed"),
 });
 
@@ -98,4 +160,7 @@ export const ExperimentSchema = z.strictObject({
 /** An experiment as read from YAML (durations still strings). */
 export type ExperimentDocument = z.output<typeof ExperimentSchema>;
 export type ActionStepDocument = z.output<typeof ActionStep>;
+export type StepDocument = z.output<typeof Step>;
+export type WaitStepDocument = z.output<typeof WaitStep>;
+export type TriggerDocument = z.output<typeof Trigger>;
 export type ExpectationDocument = z.output<typeof Expectation>;

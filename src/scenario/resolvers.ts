@@ -20,15 +20,31 @@ export interface NameProblem {
   readonly hint?: string;
 }
 
+/**
+ * Where a condition is used: `expect` (an expectation's `that:`, with its `is:` value), or `wait`
+ * (`waitFor:`, `when:`, `repeat.until:`: something the runbook waits on while the run goes on).
+ */
+export type ConditionUse = "expect" | "wait";
+
+/**
+ * What a condition names, which decides how an expectation on it is timed: a `signal` needs a
+ * time (`at`, `between`, `within`, `after`); a `count` (`events(kind)`) may leave it out and is
+ * then checked at the end of the run; a `metric` is one number for the whole run and takes none.
+ */
+export type ConditionKind = "signal" | "count" | "metric";
+
 /** What the compiler asks of the world. */
 export interface CompileResolvers {
   /**
    * Resolves a step's `target:` (or a host named in `net.partition` groups) for an action that
-   * targets `kind`: a name (`cp-1`) or a role (`controlPlane[0]`, `leader`), as the world allows.
+   * targets `kind`: a name (`cp-1`), an indexed role (`controlPlane[0]`), or a role the world
+   * resolves when the step runs (`etcd.leader`, `workers`), as the world allows.
    */
   resolveTarget(kind: Exclude<TargetKind, "none">, text: string): Resolution;
-  /** Checks an expectation's `that:` (null: fine). */
-  checkCondition(text: string): NameProblem | null;
+  /** Checks a condition for a use (null: fine); `is` is an expectation's `is:` value. */
+  checkCondition(text: string, use?: ConditionUse, is?: boolean | number | string): NameProblem | null;
+  /** What a (valid) condition names; absent or undefined: a signal. */
+  conditionKind?(text: string): ConditionKind | undefined;
   /** Checks a `spec.set` override against the model (null: fine). Optional: skipped when absent. */
   checkParameter?(name: string, value: string | number | boolean): NameProblem | null;
 }
@@ -44,6 +60,15 @@ export interface KnownNames {
   readonly conditions?: readonly string[];
   /** Parameter names accepted in `spec.set`. Absent: every name is accepted. */
   readonly parameters?: readonly string[];
+  /** Metric names (whole-run numbers, `lostWrites`): accepted in `expect:`, refused in waits. */
+  readonly metrics?: readonly string[];
+  /** Role targets resolved at run time (`workers`, `etcd.leader`), accepted for every kind. */
+  readonly roles?: readonly string[];
+}
+
+/** The leading name of a condition: `lb.backendsUp` of `lb.backendsUp >= 2`, `events(vm.power)`. */
+function conditionName(text: string): string {
+  return /^\s*(events\([^)]*\)|[^\s<>=!]+)/.exec(text)?.[1] ?? text;
 }
 
 const KIND_WORDS: Readonly<Record<Exclude<TargetKind, "none">, string>> = { vm: "VM", host: "host" };
@@ -61,12 +86,24 @@ export function nameResolvers(names: KnownNames): CompileResolvers {
   return {
     resolveTarget(kind, text) {
       const known = names.targets[kind] ?? [];
-      return known.includes(text) ? { ok: text } : unknown(KIND_WORDS[kind], text, known);
+      const roles = names.roles ?? [];
+      if (known.includes(text) || roles.includes(text.replace(/\[\d+\]$/, ""))) return { ok: text };
+      return unknown(KIND_WORDS[kind], text, [...known, ...roles]);
     },
-    checkCondition(text) {
-      if (names.conditions === undefined) return null;
-      const name = /^\s*([^\s<>=!]+)/.exec(text)?.[1] ?? text;
+    checkCondition(text, use = "expect") {
+      const name = conditionName(text);
+      if (names.metrics?.includes(name)) {
+        return use === "wait"
+          ? { error: `${name} is a metric of the whole run, known only when the run ends` }
+          : null;
+      }
+      if (names.conditions === undefined || name.startsWith("events(")) return null;
       return names.conditions.includes(name) ? null : unknown("condition", name, names.conditions);
+    },
+    conditionKind(text) {
+      const name = conditionName(text);
+      if (name.startsWith("events(")) return "count";
+      return names.metrics?.includes(name) ? "metric" : "signal";
     },
     checkParameter(name) {
       if (names.parameters === undefined) return null;

@@ -27,3 +27,15 @@ function duration(text: string): number {
     return 0;
   }
 }
+
+/**
+ * The instant an "eventually" expectation observed (`at T`, `already since T`), for the
+ * distribution of when a condition was reached; null when it never was; undefined when the
+ * verdict is not about an instant (`held`, `broken at …`, `yes`).
+ */
+export function observedInstant(observed: string): number | null | undefined {
+  const text = observed.trim();
+  if (text === "never") return null;
+  const at = /^(?:at|already since) (\S+)$/.exec(text);
+  return at ? duration(at[1]!) : undefined;
+}

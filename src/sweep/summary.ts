@@ -9,7 +9,7 @@
 
 import { compareRuns, type HeaderExpectation, type RunLine, type SweepHeader } from "./run-line.js";
 import { parseSeedRange } from "./seed-range.js";
-import { severityOf } from "./severity.js";
+import { observedInstant, severityOf } from "./severity.js";
 import { type Quantiles, quantiles } from "./stats.js";
 import type { SettingText } from "./vary.js";
 
@@ -34,6 +34,11 @@ export interface ExpectationSummary extends HeaderExpectation {
   readonly failingSeeds: readonly number[];
   /** The worst failure (see severity.ts), lowest seed on ties. */
   readonly worst?: { readonly seed: number; readonly observed: string };
+  /**
+   * For expectations that wait for a condition (`within:`/`after:`): when it was reached, over
+   * all runs (µs from the start of the run; runs where it never was count as missing).
+   */
+  readonly reachedAt?: Quantiles;
 }
 
 /** One combination of parameter values. */
@@ -158,8 +163,15 @@ function summariseExpectation(
   const failingSeeds: number[] = [];
   let worst: { seed: number; observed: string; severity: number } | undefined;
   let holds = 0;
+  const instants: (number | null)[] = [];
+  let timed = false;
   for (const r of runs) {
     const v = r.expectations[index];
+    const instant = observedInstant(v?.observed ?? "");
+    if (instant !== undefined) {
+      instants.push(instant);
+      if (instant !== null) timed = true;
+    }
     if (v?.passed) {
       holds++;
       continue;
@@ -178,5 +190,6 @@ function summariseExpectation(
     runs: runs.length,
     failingSeeds,
     ...(worst ? { worst: { seed: worst.seed, observed: worst.observed } } : {}),
+    ...(timed ? { reachedAt: quantiles(instants) } : {}),
   };
 }

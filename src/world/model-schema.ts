@@ -19,9 +19,11 @@ export const ModelSchema = z.strictObject({
   }),
   spec: z.strictObject({
     layers: z
-      .array(z.enum(["infra"]))
+      .array(z.enum(["infra", "etcd"]))
       .default(["infra"])
-      .describe("Which layers the world runs: infra (VMs, network, load balancer); more as they land"),
+      .describe(
+        "Which layers the world runs: infra (VMs, network, load balancer), etcd (a member on every control-plane VM); more as they land",
+      ),
     parameters: z.record(z.string(), ParameterEntry).default({}),
   }),
 });

@@ -6,6 +6,8 @@
  */
 import type { Distribution } from "../sim/distribution.js";
 import { MILLISECOND, parseDuration, SECOND } from "../sim/time.js";
+import { ETCD_PARAMETERS } from "./etcd-parameters.js";
+import { KUBE_PARAMETERS } from "./kube-parameters.js";
 
 export type ParameterType =
   | { readonly kind: "duration" }
@@ -139,6 +141,8 @@ export const PARAMETERS: readonly ParameterSpec[] = [
     summary: "Timeout of one health check",
     source: "CAPV v0.7.0 HAProxy `timeout check 5s` (capi-kube.md §4.4)",
   },
+  ...ETCD_PARAMETERS,
+  ...KUBE_PARAMETERS,
 ];
 
 /** Looks a parameter up. */

@@ -7,6 +7,7 @@
  * file:line:col errors) when an experiment is compiled.
  */
 import { z } from "zod";
+import { ETCD_ACTIONS } from "./etcd-vocabulary.js";
 
 /** What an action's `target` names. */
 export type TargetKind = "vm" | "host" | "none";
@@ -116,6 +117,7 @@ export const ACTIONS: readonly ActionSpec[] = [
     args: { dir: z.string().min(1).optional() },
     summary: "Lose a data directory (default: every data directory) on a VM's disk",
   },
+  ...ETCD_ACTIONS,
 ];
 
 /** Looks an action up by name. */

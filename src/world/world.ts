@@ -54,6 +54,36 @@ export interface SignalSpec {
     record: TraceRecord,
     subject: string | undefined,
   ) => boolean | number | string | undefined;
+  /**
+   * When the change a record describes took effect, if not at the record's own time: a record
+   * written later about an earlier instant (the workload learns only when a request completes
+   * whether a write issued earlier succeeded). Must not decrease from one record to the next.
+   */
+  readonly timeOf?: (record: TraceRecord) => Micros;
+  /**
+   * Every value the signal can take, when that is a short list (a string signal's states). Lets a
+   * runbook that waits for a value the signal never has be refused before the run.
+   */
+  readonly values?: (world: World) => readonly (boolean | number | string)[];
+  /** The range of a number signal (`lb.backendsUp` is 0..number of backends), for the same check. */
+  readonly range?: (world: World) => { readonly min?: number; readonly max?: number };
+}
+
+/** How a metric's number reads: a duration in microseconds, a count, or a plain number. */
+export type MetricUnit = "duration" | "count" | "number";
+
+/**
+ * A scalar metric of a whole run (`lostWrites`, `writes.unavailable`), declared by the layer that
+ * produces it so experiments can name it in `expect:` (`lostWrites == 0`) and be checked before
+ * the run. Its value comes from `compute` (a pure function of the trace), or else from the last
+ * `metric` record whose `name` field is the metric's name (emitted by a layer's finisher).
+ */
+export interface MetricSpec {
+  /** `lostWrites`, `writes.unavailable` (no unit suffix: the unit is {@link unit}). */
+  readonly name: string;
+  readonly unit: MetricUnit;
+  readonly summary: string;
+  readonly compute?: (world: World, records: readonly TraceRecord[], endUs: Micros) => number | null;
 }
 
 /** Named topology: who is a control-plane node, who is a worker. */
@@ -62,9 +92,38 @@ export interface Topology {
   readonly workers: readonly string[];
 }
 
+/**
+ * A target that names a role rather than a thing (`etcd.leader`): accepted when an experiment is
+ * compiled, resolved to a name when the step runs (the leader at that moment).
+ */
+export interface RoleTarget {
+  /** Target kinds it may stand for. */
+  readonly kinds: readonly Exclude<TargetKind, "none">[];
+  readonly summary: string;
+  /**
+   * The name it stands for now (several names: the step acts on each, in this order), or undefined
+   * or an empty list when nothing plays the role.
+   */
+  resolve(world: World): string | readonly string[] | undefined;
+}
+
+/** `etcd.followers[1]`: a role and an index into the names it stands for. */
+const INDEXED_ROLE = /^(.+)\[(\d+)\]$/;
+
 export class World {
   readonly actions = new Map<string, ActionHandler>();
   readonly signals = new Map<string, SignalSpec>();
+  /** Role targets by name, registered by layers (etcd: `etcd.leader`, `etcd.follower`). */
+  readonly roleTargets = new Map<string, RoleTarget>();
+  /** Run when the run reaches its end, before `run.end` (final checks, metric records). */
+  readonly finishers: (() => void)[] = [];
+  /** Scalar metrics by name, declared by layers ({@link MetricSpec}). */
+  readonly metrics = new Map<string, MetricSpec>();
+  /**
+   * Trace record kinds layers emit, with a one-line meaning: what `events(kind)` in a condition
+   * may count (src/observe/event-kinds.ts adds the infrastructure and runbook kinds).
+   */
+  readonly eventKinds = new Map<string, string>();
   /** Services (systemd units) per VM name. */
   readonly services = new Map<string, ServiceManager>();
   /** The control-plane endpoint's load balancer, if the model has one. */
@@ -78,7 +137,67 @@ export class World {
     readonly topology: Topology,
     /** The model profile's name. */
     readonly modelName: string,
-  ) {}
+  ) {
+    // Roles every model has: the topology's groups, and a state-based one for runbooks that
+    // "power on whatever is off" (the operator's action in seed 000).
+    this.addRole("controlPlanes", {
+      kinds: ["vm", "host"],
+      summary: "every control-plane VM",
+      resolve: (w) => w.topology.controlPlanes,
+    });
+    this.addRole("workers", {
+      kinds: ["vm", "host"],
+      summary: "every worker VM",
+      resolve: (w) => w.topology.workers,
+    });
+    this.addRole("vms.poweredOff", {
+      kinds: ["vm", "host"],
+      summary: "every VM that is powered off when the step runs (vCenter power state poweredOff)",
+      resolve: (w) =>
+        w.hypervisor
+          .list()
+          .filter((v) => v.state === "poweredOff")
+          .map((v) => v.name),
+    });
+  }
+
+  /** Registers a role target, resolved each time a step uses it. */
+  addRole(name: string, role: RoleTarget): void {
+    this.roleTargets.set(name, role);
+  }
+
+  /** Declares a scalar metric. */
+  addMetric(spec: MetricSpec): void {
+    this.metrics.set(spec.name, spec);
+  }
+
+  /** Declares a trace record kind, for `events(kind)` conditions. */
+  addEventKind(kind: string, summary: string): void {
+    this.eventKinds.set(kind, summary);
+  }
+
+  /**
+   * The role a target text names (`etcd.leader`, `workers`, `workers[1]`), or undefined when it
+   * is not a role of this world.
+   */
+  roleOf(text: string): RoleTarget | undefined {
+    return this.roleTargets.get(INDEXED_ROLE.exec(text)?.[1] ?? text) ?? this.roleTargets.get(text);
+  }
+
+  /**
+   * What a role target stands for right now: every name, or with an index the one at that
+   * position. Undefined when `text` is not a role; an empty list when nothing plays it.
+   */
+  resolveRole(text: string): string[] | undefined {
+    const indexed = INDEXED_ROLE.exec(text);
+    const role = indexed ? this.roleTargets.get(indexed[1]!) : undefined;
+    if (role === undefined || indexed === null) {
+      const whole = this.roleTargets.get(text);
+      return whole === undefined ? undefined : namesOf(whole.resolve(this));
+    }
+    const one = namesOf(role.resolve(this))[Number(indexed[2])];
+    return one === undefined ? [] : [one];
+  }
 
   /** Registers a signal. */
   addSignal(spec: SignalSpec): void {
@@ -100,6 +219,7 @@ export class World {
    * name, or undefined when nothing matches.
    */
   resolveTarget(kind: Exclude<TargetKind, "none">, text: string): string | undefined {
+    if (this.roleOf(text)?.kinds.includes(kind)) return text;
     const role = /^(controlPlane|worker)\[(\d+)\]$/.exec(text);
     if (role) {
       const list = role[1] === "controlPlane" ? this.topology.controlPlanes : this.topology.workers;
@@ -115,11 +235,37 @@ export class World {
       ...this.topology.controlPlanes.map((_, i) => `controlPlane[${i}]`),
       ...this.topology.workers.map((_, i) => `worker[${i}]`),
     ];
+    for (const [name, r] of this.roleTargets) if (r.kinds.includes(kind)) roles.push(name);
     return kind === "vm" || kind === "host" ? [...this.vmNames(), ...roles] : roles;
   }
 
+  /** Runs the finishers (once, at the end of the run). */
+  finish(): void {
+    for (const f of this.finishers.splice(0)) f();
+  }
+
   /** Runs a step now; a refusal becomes a trace record, never a crash. */
-  perform(step: WorldStep): void {
+  perform(planned: WorldStep): void {
+    const names = planned.target !== undefined ? this.resolveRole(planned.target) : undefined;
+    if (names === undefined) {
+      this.performOne(planned);
+      return;
+    }
+    if (names.length === 0) {
+      const subject = planned.target ?? "world";
+      this.sim.emit("step", subject, { action: planned.action, target: planned.target });
+      this.sim.emit("step.failed", subject, {
+        action: planned.action,
+        reason: `nothing is ${planned.target} right now`,
+      });
+      return;
+    }
+    // A role that stands for several names (`workers`) acts on each, in the role's order.
+    for (const name of names)
+      this.performOne({ ...planned, target: name, note: planned.note ?? `${planned.target}` });
+  }
+
+  private performOne(step: WorldStep): void {
     const handler = this.actions.get(step.action);
     this.sim.emit("step", step.target ?? "world", {
       action: step.action,
@@ -140,4 +286,8 @@ export class World {
       this.sim.emit("step.failed", step.target ?? "world", { action: step.action, reason: e.message });
     }
   }
+}
+
+function namesOf(r: string | readonly string[] | undefined): string[] {
+  return r === undefined ? [] : typeof r === "string" ? [r] : [...r];
 }

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { nearestRank, quantiles } from "../../src/sweep/stats.js";
 import { severityOf } from "../../src/sweep/severity.js";
+import { nearestRank, quantiles } from "../../src/sweep/stats.js";
 
 describe("percentiles (nearest rank)", () => {
   it("matches the textbook definition on small lists", () => {

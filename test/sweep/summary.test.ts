@@ -25,7 +25,14 @@ describe("sweep summary", () => {
       ["lostWrites", ""],
     ]);
     const recovery = c0.metrics[0]!.quantiles;
-    expect(recovery).toEqual({ count: 10, missing: 0, p50: 9 * MIN, p90: 13 * MIN, p99: 14 * MIN, max: 14 * MIN });
+    expect(recovery).toEqual({
+      count: 10,
+      missing: 0,
+      p50: 9 * MIN,
+      p90: 13 * MIN,
+      p99: 14 * MIN,
+      max: 14 * MIN,
+    });
     expect(s.combinations[1]!.metrics[0]!.quantiles.missing).toBe(1);
   });
 
@@ -50,15 +57,20 @@ describe("sweep summary", () => {
     expect(text).toContain("re-run: quorate run experiments/x.yaml --seed 7 --set lb.inter=10s");
     expect(text).toMatch(/recovery\s+9m0s\s+13m0s\s+14m0s\s+14m0s/);
     expect(text).toContain("(none in 1 run)");
-    expect(text).toContain("VERDICT: does not hold — 1 of 2 combinations failing or incomplete (lb.inter=10s)");
+    expect(text).toContain(
+      "VERDICT: does not hold — 1 of 2 combinations failing or incomplete (lb.inter=10s)",
+    );
   });
 
   it("does not depend on the order the runs finished in", () => {
     const reference = renderSweepJson(s);
     fc.assert(
-      fc.property(fc.shuffledSubarray(runs, { minLength: runs.length, maxLength: runs.length }), (shuffled) => {
-        expect(renderSweepJson(summarise(h, shuffled))).toBe(reference);
-      }),
+      fc.property(
+        fc.shuffledSubarray(runs, { minLength: runs.length, maxLength: runs.length }),
+        (shuffled) => {
+          expect(renderSweepJson(summarise(h, shuffled))).toBe(reference);
+        },
+      ),
       { numRuns: 30 },
     );
   });

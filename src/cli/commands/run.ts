@@ -4,6 +4,7 @@ import type { CommandModule } from "yargs";
 import { prepareRun } from "../../engine/prepare.js";
 import { executeRun } from "../../engine/run.js";
 import { renderJson } from "../../report/json.js";
+import { renderPerfetto } from "../../report/perfetto.js";
 import { renderText } from "../../report/text.js";
 import { findView, viewNames } from "../../report/views/index.js";
 import { didYouMean } from "../../scenario/suggest.js";
@@ -12,6 +13,7 @@ import { DurationError, formatDuration, parseDuration } from "../../sim/time.js"
 import type { World } from "../../world/world.js";
 import { EXIT_EXPECTATION_FAILED, EXIT_OK, UsageError } from "../exit.js";
 import { inputFailure } from "../input-errors.js";
+import { checkOutputFile, writeOutputFile } from "../output-file.js";
 import { parseOverrides } from "../overrides.js";
 
 interface RunArgs {
@@ -21,6 +23,7 @@ interface RunArgs {
   set?: string[];
   format: string;
   trace?: string;
+  perfetto?: string;
   at?: string[];
   show?: string;
 }
@@ -44,6 +47,10 @@ export function runCommand(setExit: (code: number) => void): CommandModule<objec
         })
         .option("format", { choices: ["text", "json"], default: "text", describe: "Output format" })
         .option("trace", { type: "string", describe: "Write every trace record to this JSONL file" })
+        .option("perfetto", {
+          type: "string",
+          describe: "Write the run as a Chrome trace (JSON) for ui.perfetto.dev or chrome://tracing",
+        })
         .option("at", {
           type: "string",
           array: true,
@@ -65,6 +72,7 @@ export function runCommand(setExit: (code: number) => void): CommandModule<objec
         overrides: parseOverrides(args.set),
       });
       if (!prepared.ok) throw inputFailure(prepared.errors);
+      if (args.perfetto !== undefined) checkOutputFile("--perfetto", args.perfetto);
       const sink = args.trace !== undefined ? openTrace(args.trace) : undefined;
       const snapshots: string[] = [];
       let result: ReturnType<typeof executeRun>;
@@ -86,6 +94,7 @@ export function runCommand(setExit: (code: number) => void): CommandModule<objec
         setExit(EXIT_OK);
         return;
       }
+      if (args.perfetto !== undefined) writeOutputFile("--perfetto", args.perfetto, renderPerfetto(result));
       writeOut(args.format === "json" ? renderJson(result) : renderText(result));
       setExit(result.passed ? EXIT_OK : EXIT_EXPECTATION_FAILED);
     },

@@ -41,6 +41,13 @@ export interface ApiServerContext {
   readonly rng: Rng;
   readonly listener?: CacheListener;
   readonly emit: (kind: string, subject: string, fields: Record<string, unknown>) => void;
+  /**
+   * Settled start (the cluster exists when the run begins): serve as soon as every watch cache has
+   * listed, instead of after `startupUs`.
+   */
+  readonly settled?: boolean;
+  /** Told once the apiserver listens on 6443. */
+  readonly onServing?: () => void;
 }
 
 interface ClientConn {
@@ -72,7 +79,8 @@ export class ApiServer implements Process {
     }
     this.handler = new ApiHandler(ctx.etcd, this.caches, ctx.settings, clock, ctx.rng);
     for (const c of this.caches.values()) c.start();
-    ctx.scope.after(ctx.settings.startupUs, () => this.serve());
+    if (ctx.settled) this.serveWhenCached();
+    else ctx.scope.after(ctx.settings.startupUs, () => this.serve());
     ctx.scope.onEnd(() => this.shutdown());
   }
 
@@ -103,9 +111,25 @@ export class ApiServer implements Process {
 
   // ---- internals -------------------------------------------------------------------------------
 
+  /** True once listening on 6443. */
+  get serving(): boolean {
+    return this.started;
+  }
+
+  private serveWhenCached(): void {
+    for (const c of this.caches.values()) {
+      if (!c.ready) {
+        this.ctx.scope.after(1_000, () => this.serveWhenCached());
+        return;
+      }
+    }
+    this.serve();
+  }
+
   private serve(): void {
     this.socket = this.ctx.network.listen<ToServer>(this.ctx.host, APISERVER_PORT, (m, from) => this.receive(m, from));
     this.started = true;
+    this.ctx.onServing?.();
   }
 
   private shutdown(): void {

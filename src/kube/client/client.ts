@@ -76,6 +76,7 @@ export class ApiClient {
   private connSeq = 0;
   private reqSeq = 0;
   private closed = false;
+  private readonly unsubscribe: () => void;
 
   constructor(
     private readonly network: Network,
@@ -88,7 +89,7 @@ export class ApiClient {
   ) {
     this.port = ephemeralPort(network, host);
     this.socket = network.listen<ToClient>(host, this.port, (m) => this.receive(m));
-    scope.onEnd(() => this.close());
+    this.unsubscribe = scope.onEnd(() => this.close());
   }
 
   /** The apiserver host of the current connection, if any. */
@@ -146,6 +147,7 @@ export class ApiClient {
     this.resetConnection("client closed");
     this.closed = true;
     this.socket.close();
+    this.unsubscribe();
   }
 
   // ---- internals -------------------------------------------------------------------------------

@@ -1,0 +1,136 @@
+/**
+ * `npm run bench -- sweep`: sweep throughput (runs per second) with 1 and with 2 worker threads on
+ * the same seeds, and the speed-up; target ≥ 1.7× on a 2-core machine (docs/sweeps.md). Also the
+ * projected wall time of 1 000 seeds of a 30-minute 3-control-plane experiment, scaling the
+ * measured time per run by simulated duration; target ≤ 60 s.
+ *
+ * The experiment is the heaviest one shipped (most events per run, found by running seed 1 of
+ * each). Both pools are started and warmed up before timing, so thread start-up is not counted.
+ * Check: the 1-worker and 2-worker rounds must produce identical summaries (a sweep's result must
+ * not depend on the number of workers).
+ */
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
+import { prepareRun } from "../src/engine/prepare.js";
+import { executeRun } from "../src/engine/run.js";
+import { renderSweepJson } from "../src/report/sweep-json.js";
+import { packageRoot } from "../src/scenario/package-root.js";
+import { formatDuration, MINUTE } from "../src/sim/time.js";
+import { planSweep, type SweepPlan } from "../src/sweep/plan.js";
+import { type RunExecutor, threadExecutor } from "../src/sweep/pool.js";
+import { runSweep } from "../src/sweep/run-sweep.js";
+import { summarise } from "../src/sweep/summary.js";
+import type { Benchmark, BenchOptions, BenchResult } from "./benchmark.js";
+import { median } from "./measure.js";
+
+/** Seeds per timed round unless `--size` says otherwise. */
+export const SWEEP_BENCH_SEEDS = 600;
+/** Wanted speed-up of 2 workers over 1. */
+export const SWEEP_TARGET_SPEEDUP = 1.7;
+/** Wanted wall time for 1 000 seeds of a 30-minute experiment. */
+export const SWEEP_TARGET_PROJECTED_S = 60;
+
+/** The shipped experiment with the most events in its seed-1 run. */
+export function heaviestExperiment(): { file: string; events: number; durationUs: number } {
+  const dir = join(packageRoot(), "experiments");
+  let best: { file: string; events: number; durationUs: number } | undefined;
+  for (const name of readdirSync(dir)
+    .filter((f) => f.endsWith(".yaml"))
+    .sort()) {
+    const file = join("experiments", name);
+    const prepared = prepareRun(join(packageRoot(), file), { seed: 1 });
+    if (!prepared.ok) continue;
+    const r = executeRun(prepared.run);
+    if (!best || r.eventsProcessed > best.events)
+      best = { file, events: r.eventsProcessed, durationUs: r.durationUs };
+  }
+  if (!best) throw new Error("no experiment in experiments/ loads");
+  return best;
+}
+
+async function timedSweep(
+  plan: SweepPlan,
+  executor: RunExecutor,
+): Promise<{ seconds: number; summary: string }> {
+  const start = process.hrtime.bigint();
+  const outcome = await runSweep({ plan, executor });
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  return { seconds, summary: renderSweepJson(summarise(plan.header, outcome.runs)) };
+}
+
+/** The sweep benchmark. */
+export const sweepBenchmark: Benchmark = {
+  name: "sweep",
+  description: "sweep runs/s of the heaviest shipped experiment with 1 vs 2 worker threads (piscina)",
+  async run(options: BenchOptions): Promise<BenchResult> {
+    const root = packageRoot();
+    const experiment = heaviestExperiment();
+    const seeds = options.size ?? SWEEP_BENCH_SEEDS;
+    options.log(
+      `  experiment ${experiment.file} (${experiment.events} events, ${formatDuration(experiment.durationUs)} simulated), ${seeds} seeds per round`,
+    );
+    const planned = planSweep({ file: join(root, experiment.file), seeds: `1..${seeds}` });
+    if (!planned.ok) throw new Error(`${experiment.file} does not load`);
+    const plan = planned.plan;
+    const warm = planSweep({ file: join(root, experiment.file), seeds: "100001..100050" });
+    if (!warm.ok) throw new Error("warm-up plan failed");
+
+    const one = threadExecutor(1);
+    const two = threadExecutor(2);
+    const rates: [number[], number[]] = [[], []];
+    const summaries = new Set<string>();
+    try {
+      await runSweep({ plan: warm.plan, executor: one });
+      await runSweep({ plan: warm.plan, executor: two });
+      for (let round = 0; round < options.rounds; round++) {
+        for (const [i, executor] of [one, two].entries()) {
+          const { seconds, summary } = await timedSweep(plan, executor);
+          summaries.add(summary);
+          const rate = seeds / seconds;
+          rates[i]!.push(rate);
+          options.log(
+            `  round ${round + 1}/${options.rounds} ${i + 1} worker${i === 0 ? "" : "s"}: ${rate.toFixed(1)} runs/s`,
+          );
+        }
+      }
+    } finally {
+      await one.close();
+      await two.close();
+    }
+    const rate1 = median(rates[0]);
+    const rate2 = median(rates[1]);
+    const speedup = rate2 / rate1;
+    const projectedS = (1000 / rate2) * ((30 * MINUTE) / experiment.durationUs);
+    const same = summaries.size === 1;
+    const notes: string[] = [
+      `experiment: ${experiment.file} (${formatDuration(experiment.durationUs)} simulated, ${experiment.events} events per run); ` +
+        "the projection scales its time per run to 30 simulated minutes",
+    ];
+    if (!same) notes.push("1-worker and 2-worker sweeps produced different summaries");
+    if (speedup < SWEEP_TARGET_SPEEDUP)
+      notes.push(`speed-up ${speedup.toFixed(2)}× is below the target ${SWEEP_TARGET_SPEEDUP}×`);
+    if (projectedS > SWEEP_TARGET_PROJECTED_S)
+      notes.push(`projected ${projectedS.toFixed(1)} s is above the target ${SWEEP_TARGET_PROJECTED_S} s`);
+    return {
+      metrics: [
+        { key: "runsPerSec1Worker", label: "1 worker", value: Math.round(rate1 * 10) / 10, unit: "runs/s" },
+        { key: "runsPerSec2Workers", label: "2 workers", value: Math.round(rate2 * 10) / 10, unit: "runs/s" },
+        {
+          key: "speedup",
+          label: "2 workers / 1 worker",
+          value: Math.round(speedup * 1000) / 1000,
+          unit: "×",
+        },
+        {
+          key: "projected1000Seeds30mS",
+          label: "1 000 seeds × 30 min, 2 workers (projected)",
+          value: Math.round(projectedS * 10) / 10,
+          unit: "s",
+        },
+        { key: "eventsPerRun", label: "events per run", value: experiment.events, unit: "" },
+      ],
+      notes,
+      ok: same,
+    };
+  },
+};

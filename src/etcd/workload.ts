@@ -1,0 +1,275 @@
+/**
+ * An open-loop client workload against etcd: writes and reads (linearizable and serializable) as
+ * Poisson arrivals at given rates from a client host through the network client, whatever the
+ * cluster does — many independent clients that keep trying, which is how write-availability
+ * windows and lost writes become measurable. Every acknowledged write goes into the
+ * {@link WriteLedger}.
+ *
+ * Writes put a {@link WorkloadValue} carrying the write's sequence number to one of `keys` keys
+ * (so the keyspace stays bounded in long runs).
+ *
+ * Trace: no record per request. `writes.available`, `reads.linearizable.available` and
+ * `reads.serializable.available` records `{available, error?, atUs}` on every change of
+ * availability by issue time (see {@link KindStats}; the record is written when the change is
+ * known, `atUs` says when it took effect), and a `workload.stats` record per interval with counts
+ * and latency percentiles.
+ */
+import type { Simulation } from "../sim/simulation.js";
+import { type Micros, SECOND } from "../sim/time.js";
+import type { EtcdClient, EtcdError, Result } from "./client-api.js";
+import { WorkloadValue } from "./mvcc.js";
+import type { WriteLedger } from "./write-ledger.js";
+
+/** Rates and shapes of the workload. */
+export interface WorkloadOptions {
+  /** Writes per second (0: none). */
+  readonly writesPerSec: number;
+  readonly linearizableReadsPerSec: number;
+  readonly serializableReadsPerSec: number;
+  /** Size of each written value. */
+  readonly valueBytes: number;
+  /** Number of distinct keys written (`/workload/<n>`). */
+  readonly keys: number;
+  /** When the workload starts. */
+  readonly startUs: Micros;
+  /** Interval of `workload.stats` records (0: none). */
+  readonly statsIntervalUs: Micros;
+}
+
+/**
+ * Availability of one kind of request *by the time it was issued*: "would a request issued at
+ * this instant succeed?". The answer is known only when requests complete (a write can fail 7 s
+ * later), so outcomes are taken in issue order as soon as every earlier request has completed,
+ * and each change is recorded with the issue time it took effect at (`atUs`).
+ *
+ * A failure answered by etcd (timed out, proposal dropped, leader changed, no leader) makes the
+ * kind unavailable at once. A request that got no answer at all (deadline exceeded, connection
+ * refused or reset) says only that *its* endpoint is unreachable — the client tries the others next
+ * — so those count only when they keep coming with no success between for
+ * {@link UNREACHABLE_SPAN_US} of issue time (then from the first of them).
+ */
+const UNREACHABLE_SPAN_US = 5 * SECOND;
+const UNREACHABLE_MIN = 3;
+
+type Outcome = { readonly ok: true } | { readonly ok: false; readonly error: EtcdError };
+
+function clientSide(e: EtcdError): boolean {
+  return e.code === "deadlineExceeded" || e.code === "unavailable";
+}
+
+/** Counts, latency and issue-order availability of one kind of request. */
+class KindStats {
+  available = true;
+  ok = 0;
+  failed = 0;
+  readonly errors = new Map<string, number>();
+  /** Latency histogram: bucket i holds latencies in [2^(i/4), 2^((i+1)/4)) µs. */
+  readonly buckets = new Float64Array(128);
+  issued = 0;
+  /** Issue times of requests not yet folded into availability, by sequence number. */
+  private readonly issuedAt = new Map<number, number>();
+  private readonly outcomes = new Map<number, Outcome>();
+  private frontier = 1;
+  private unreachable = 0;
+  private unreachableSinceUs = 0;
+  private unreachableError: EtcdError | undefined;
+
+  constructor(
+    readonly name: string,
+    private readonly sim: Simulation,
+  ) {}
+
+  /** A request was issued now; returns its sequence number. */
+  issue(): number {
+    const seq = ++this.issued;
+    this.issuedAt.set(seq, this.sim.now);
+    return seq;
+  }
+
+  /** Request `seq` completed. */
+  complete(seq: number, r: Result<unknown>): void {
+    const issuedAt = this.issuedAt.get(seq) ?? this.sim.now;
+    if (r.ok) {
+      this.ok++;
+      this.record(this.sim.now - issuedAt);
+      this.outcomes.set(seq, { ok: true });
+    } else {
+      this.failed++;
+      this.errors.set(r.error.code, (this.errors.get(r.error.code) ?? 0) + 1);
+      this.outcomes.set(seq, { ok: false, error: r.error });
+    }
+    // Fold every outcome whose predecessors have all completed, in issue order.
+    for (;;) {
+      const o = this.outcomes.get(this.frontier);
+      if (o === undefined) return;
+      const at = this.issuedAt.get(this.frontier)!;
+      this.outcomes.delete(this.frontier);
+      this.issuedAt.delete(this.frontier);
+      this.frontier++;
+      this.fold(o, at);
+    }
+  }
+
+  private fold(o: Outcome, atUs: number): void {
+    if (o.ok) {
+      this.unreachable = 0;
+      this.set(true, atUs, undefined);
+      return;
+    }
+    if (!clientSide(o.error)) {
+      this.unreachable = 0;
+      this.set(false, atUs, o.error);
+      return;
+    }
+    if (this.unreachable === 0) {
+      this.unreachableSinceUs = atUs;
+      this.unreachableError = o.error;
+    }
+    this.unreachable++;
+    if (this.unreachable >= UNREACHABLE_MIN && atUs - this.unreachableSinceUs >= UNREACHABLE_SPAN_US) {
+      this.set(false, this.unreachableSinceUs, this.unreachableError);
+    }
+  }
+
+  private set(available: boolean, atUs: number, error: EtcdError | undefined): void {
+    if (available === this.available) return;
+    this.available = available;
+    this.sim.emit(`${this.name}.available`, "workload", {
+      available,
+      ...(error !== undefined ? { error: error.message } : {}),
+      atUs,
+    });
+  }
+
+  private record(latencyUs: number): void {
+    const b = latencyUs <= 1 ? 0 : Math.min(127, Math.floor(Math.log2(latencyUs) * 4));
+    this.buckets[b]!++;
+  }
+
+  percentile(p: number): number | null {
+    let total = 0;
+    for (const n of this.buckets) total += n;
+    if (total === 0) return null;
+    let want = total * p;
+    for (let i = 0; i < this.buckets.length; i++) {
+      want -= this.buckets[i]!;
+      if (want <= 0) return Math.round(2 ** ((i + 1) / 4));
+    }
+    return null;
+  }
+
+  resetInterval(): void {
+    this.ok = 0;
+    this.failed = 0;
+    this.errors.clear();
+    this.buckets.fill(0);
+  }
+}
+
+/** The workload of one client. */
+export class ClientWorkload {
+  private readonly writes: KindStats;
+  private readonly linReads: KindStats;
+  private readonly serReads: KindStats;
+  private seq = 0;
+  private stopped = false;
+  /** Totals over the run. */
+  readonly totals = { writesOk: 0, writesFailed: 0, readsOk: 0, readsFailed: 0 };
+
+  constructor(
+    private readonly sim: Simulation,
+    private readonly client: EtcdClient,
+    private readonly options: WorkloadOptions,
+    private readonly ledger: WriteLedger,
+  ) {
+    this.writes = new KindStats("writes", sim);
+    this.linReads = new KindStats("reads.linearizable", sim);
+    this.serReads = new KindStats("reads.serializable", sim);
+  }
+
+  /** Schedules the request streams from `startUs` on. */
+  start(): void {
+    const o = this.options;
+    this.stream(o.writesPerSec, 0, () => this.write());
+    this.stream(o.linearizableReadsPerSec, 1, () => this.read(false));
+    this.stream(o.serializableReadsPerSec, 2, () => this.read(true));
+    if (o.statsIntervalUs > 0) {
+      const tick = (): void => {
+        if (this.stopped) return;
+        this.emitStats();
+        this.sim.after(o.statsIntervalUs, tick);
+      };
+      this.sim.at(Math.max(this.sim.now, o.startUs) + o.statsIntervalUs, tick);
+    }
+  }
+
+  /** Stops issuing requests. */
+  stop(): void {
+    this.stopped = true;
+  }
+
+  /** Requests issued so far (writes). */
+  get writesIssued(): number {
+    return this.seq;
+  }
+
+  private stream(perSec: number, slot: number, fire: () => void): void {
+    if (!(perSec > 0)) return;
+    const meanUs = SECOND / perSec;
+    const rng = this.sim.rng.stream(`workload/${slot}`);
+    const gap = (): number => Math.max(1, Math.round(rng.exponential(meanUs)));
+    const loop = (): void => {
+      if (this.stopped) return;
+      fire();
+      this.sim.after(gap(), loop);
+    };
+    this.sim.at(Math.max(this.sim.now, this.options.startUs) + gap(), loop);
+  }
+
+  private write(): void {
+    const stats = this.writes;
+    const n = stats.issue();
+    const seq = ++this.seq;
+    const key = `/workload/${seq % this.options.keys}`;
+    this.client.put(key, new WorkloadValue(seq), this.options.valueBytes, (r) => {
+      if (r.ok) {
+        this.ledger.ack(seq, this.sim.now);
+        this.totals.writesOk++;
+      } else this.totals.writesFailed++;
+      stats.complete(n, r);
+    });
+  }
+
+  private read(serializable: boolean): void {
+    const stats = serializable ? this.serReads : this.linReads;
+    const n = stats.issue();
+    const key = `/workload/${n % this.options.keys}`;
+    this.client.get(
+      key,
+      (r) => {
+        if (r.ok) this.totals.readsOk++;
+        else this.totals.readsFailed++;
+        stats.complete(n, r);
+      },
+      { serializable },
+    );
+  }
+
+  private emitStats(): void {
+    const fields: Record<string, unknown> = {};
+    let any = false;
+    for (const s of [this.writes, this.linReads, this.serReads]) {
+      if (s.ok + s.failed === 0) continue;
+      any = true;
+      fields[s.name] = {
+        ok: s.ok,
+        failed: s.failed,
+        errors: Object.fromEntries([...s.errors].sort(([a], [b]) => (a < b ? -1 : 1))),
+        p50Us: s.percentile(0.5),
+        p99Us: s.percentile(0.99),
+      };
+      s.resetInterval();
+    }
+    if (any) this.sim.emit("workload.stats", "workload", fields);
+  }
+}

@@ -1,0 +1,233 @@
+/**
+ * The cluster as it stands when a run begins: what `kubeadm init`/`join` and the workload's
+ * `kubectl create` left in etcd, and the containers already running. Every node registered and
+ * Ready with a fresh lease, the control-plane nodes labelled and tainted by kubeadm, the
+ * `kubernetes` Service, kubeadm's bootstrap token and the signed `cluster-info`, and the workload
+ * (seed 003: `nginx` Deployment with 3 replicas and a NodePort Service on 31000) with its
+ * ReplicaSet, Running pods spread over the workers, and Endpoints.
+ */
+import type { Rng } from "../sim/rng.js";
+import { HOUR, type Micros } from "../sim/time.js";
+import { BOOTSTRAP_TOKEN_SECRET_TYPE, JWS_KEY_PREFIX } from "./objects/config.js";
+import {
+  healthyNodeConditions,
+  makeConfigMap,
+  makeDeployment,
+  makeEndpoints,
+  makeLease,
+  makeNode,
+  makeReplicaSet,
+  makeSecret,
+  makeService,
+  webPodSpec,
+} from "./objects/build.js";
+import type { AnyObject, Pod } from "./objects/index.js";
+import { NODE_LEASE_NAMESPACE } from "./objects/lease.js";
+import { newMeta } from "./objects/meta.js";
+import { TAINT_NOT_READY, TAINT_UNREACHABLE } from "./objects/node.js";
+import type { Toleration } from "./objects/pod.js";
+import { POD_TEMPLATE_HASH_LABEL } from "./objects/workloads.js";
+import { jwsSignature } from "./controllers/bootstrap.js";
+import { templateHash } from "./controllers/deployment.js";
+import { newUid, randomString } from "./names.js";
+import type { Container } from "./node/runtime.js";
+import { kubeletVersion, type KubeSettings } from "./settings.js";
+
+/** A node of the initial cluster. */
+export interface InitialNode {
+  readonly name: string;
+  readonly address: string;
+  readonly controlPlane: boolean;
+  readonly podCIDR: string;
+  readonly zone?: string;
+  /** Allocates a pod IP on this node. */
+  readonly allocateIp: () => string;
+}
+
+/** The initial objects and containers. */
+export interface InitialCluster {
+  readonly objects: readonly AnyObject[];
+  readonly containers: readonly { readonly node: string; readonly container: Container }[];
+  /** The kubeadm init token (`<id>.<secret>`). */
+  readonly token: string;
+}
+
+/** kubeadm's default token TTL (24 h, kubernetes.io kubeadm-token page, capi-kube.md §6). */
+const TOKEN_TTL_US = 24 * HOUR;
+
+/** Builds the initial cluster at time `now` (usually 0). */
+export function initialCluster(settings: KubeSettings, nodes: readonly InitialNode[], rng: Rng, now: Micros): InitialCluster {
+  const objects: AnyObject[] = [];
+  const containers: { node: string; container: Container }[] = [];
+  const born = now - settings.clusterAgeUs;
+  const uid = () => newUid(rng);
+  const version = kubeletVersion(settings.version);
+
+  for (const n of nodes) {
+    const node = makeNode({
+      name: n.name,
+      uid: uid(),
+      address: n.address,
+      controlPlane: n.controlPlane,
+      ...(n.zone !== undefined ? { zone: n.zone } : {}),
+      kubeletVersion: version,
+      podCIDR: n.podCIDR,
+      createdAtUs: born,
+      conditions: healthyNodeConditions(now, born),
+    });
+    objects.push(node);
+    objects.push(
+      makeLease({
+        name: n.name,
+        namespace: NODE_LEASE_NAMESPACE,
+        holder: n.name,
+        durationSeconds: settings.kubelet.nodeLeaseDurationSeconds,
+        now,
+        uid: uid(),
+        createdAtUs: born,
+      }),
+    );
+  }
+
+  objects.push(
+    makeService({
+      name: "kubernetes",
+      namespace: "default",
+      selector: {},
+      port: 443,
+      nodePort: 0,
+      clusterIP: "10.96.0.1",
+      now: born,
+      uid: uid(),
+    }),
+  );
+
+  // kubeadm init: a bootstrap token and cluster-info signed with it.
+  const tokenId = randomString(rng, 6);
+  const tokenSecret = randomString(rng, 16);
+  const expiresAt = born + TOKEN_TTL_US;
+  const kubeconfig = `apiVersion: v1\nclusters:\n- cluster:\n    server: https://${settings.endpointAddress}:6443\n  name: ""\n`;
+  const cmData: Record<string, string> = { kubeconfig };
+  if (expiresAt > now) {
+    objects.push(
+      makeSecret(
+        `bootstrap-token-${tokenId}`,
+        "kube-system",
+        BOOTSTRAP_TOKEN_SECRET_TYPE,
+        {
+          "token-id": tokenId,
+          "token-secret": tokenSecret,
+          expiration: String(expiresAt),
+          "usage-bootstrap-authentication": "true",
+          "usage-bootstrap-signing": "true",
+        },
+        born,
+        uid(),
+      ),
+    );
+    cmData[`${JWS_KEY_PREFIX}${tokenId}`] = jwsSignature(kubeconfig, tokenId, tokenSecret);
+  }
+  objects.push(makeConfigMap("cluster-info", "kube-public", cmData, born, uid()));
+
+  const workers = nodes.filter((n) => !n.controlPlane);
+  const tolerations: Toleration[] = [
+    { key: TAINT_NOT_READY, operator: "Exists", effect: "NoExecute", tolerationSeconds: settings.apiserver.notReadyTolerationSeconds },
+    { key: TAINT_UNREACHABLE, operator: "Exists", effect: "NoExecute", tolerationSeconds: settings.apiserver.unreachableTolerationSeconds },
+  ];
+  const w = settings.workload;
+  let slot = 0;
+  for (let i = 0; i < w.deployments; i++) {
+    const name = i === 0 ? w.name : `${w.name}-${i}`;
+    const labels = { app: name };
+    const spec = webPodSpec(w.image, w.port);
+    const dUid = uid();
+    const base = makeDeployment({ name, namespace: w.namespace, replicas: w.replicas, labels, spec, now: born, uid: dUid });
+    const hash = templateHash(base);
+    const rsName = `${name}-${hash}`;
+    const rsUid = uid();
+    const podLabels = { ...labels, [POD_TEMPLATE_HASH_LABEL]: hash };
+    const running = workers.length > 0 ? w.replicas : 0;
+    const deployment = {
+      ...base,
+      status: {
+        replicas: running,
+        updatedReplicas: running,
+        readyReplicas: running,
+        availableReplicas: running,
+        unavailableReplicas: w.replicas - running,
+        observedGeneration: 1,
+      },
+    };
+    const rs = makeReplicaSet({
+      name: rsName,
+      namespace: w.namespace,
+      replicas: w.replicas,
+      selector: podLabels,
+      template: { labels: podLabels, spec },
+      owner: { kind: "Deployment", name, uid: dUid, controller: true },
+      now: born,
+      uid: rsUid,
+    });
+    objects.push(deployment, {
+      ...rs,
+      status: { replicas: running, readyReplicas: running, availableReplicas: running, observedGeneration: 1 },
+    });
+    const addresses: { ip: string; nodeName: string; podName: string }[] = [];
+    for (let r = 0; r < w.replicas; r++) {
+      const node = workers.length > 0 ? workers[slot++ % workers.length] : undefined;
+      const podName = `${rsName}-${randomString(rng, 5)}`;
+      const podUid = uid();
+      const ip = node ? node.allocateIp() : "";
+      const pod: Pod = {
+        kind: "Pod",
+        metadata: newMeta({
+          name: podName,
+          namespace: w.namespace,
+          uid: podUid,
+          creationTimestampUs: born,
+          labels: podLabels,
+          ownerReferences: [{ kind: "ReplicaSet", name: rsName, uid: rsUid, controller: true }],
+        }),
+        spec: { ...spec, nodeName: node?.name ?? "", tolerations },
+        status: node
+          ? {
+              phase: "Running",
+              conditions: [
+                { type: "PodScheduled", status: "True", lastTransitionTimeUs: born },
+                { type: "Initialized", status: "True", lastTransitionTimeUs: born },
+                { type: "ContainersReady", status: "True", lastTransitionTimeUs: born },
+                { type: "Ready", status: "True", lastTransitionTimeUs: born },
+              ],
+              podIP: ip,
+              hostIP: node.address,
+              startTimeUs: born,
+              restartCount: 0,
+            }
+          : { phase: "Pending", conditions: [], podIP: "", hostIP: "", restartCount: 0 },
+      };
+      objects.push(pod);
+      if (node) {
+        addresses.push({ ip, nodeName: node.name, podName });
+        containers.push({
+          node: node.name,
+          container: { podUid, namespace: w.namespace, podName, ip, startedAtUs: born },
+        });
+      }
+    }
+    objects.push(
+      makeService({
+        name,
+        namespace: w.namespace,
+        selector: labels,
+        port: w.port,
+        nodePort: w.nodePort + i,
+        clusterIP: `10.96.${Math.floor((i + 100) / 250)}.${((i + 100) % 250) + 2}`,
+        now: born,
+        uid: uid(),
+      }),
+    );
+    addresses.sort((a, b) => (a.ip < b.ip ? -1 : a.ip > b.ip ? 1 : 0));
+    objects.push({ ...makeEndpoints(name, w.namespace, born, uid()), addresses });
+  }
+  return { objects, containers, token: `${tokenId}.${tokenSecret}` };
+}

@@ -1,0 +1,244 @@
+/**
+ * kube-scheduler: leader election on `kube-system/kube-scheduler`, then it binds every pending pod
+ * (no nodeName, not terminating) to a node (kubernetes `pkg/scheduler`):
+ *
+ * - filter: the node is schedulable (not cordoned) and every NoSchedule/NoExecute taint is
+ *   tolerated — NotReady nodes are excluded through the taints the node lifecycle controller puts
+ *   on them (TaintNodesByCondition), so a dead node that nobody tainted still gets pods;
+ * - score: fewest pods of the same owner on the node (default spreading), then fewest pods; ties
+ *   are broken at random, as the scheduler picks among equal top scores;
+ * - bind through `pods/<name>/binding`.
+ *
+ * A pod that fits nowhere gets `PodScheduled=False, Unschedulable` and waits until a node changes
+ * (or 5 min, podMaxInUnschedulablePodsDuration); failed binds back off 1 s doubling to 10 s
+ * (podInitialBackoffSeconds, podMaxBackoffSeconds).
+ */
+import type { Network } from "../../infra/network.js";
+import type { Process } from "../../infra/services.js";
+import type { Vm } from "../../infra/vm.js";
+import type { Rng } from "../../sim/rng.js";
+import { MINUTE, SECOND } from "../../sim/time.js";
+import { ApiClient, type ClientSettings } from "../client/client.js";
+import type { ApiEndpoint } from "../client/endpoint.js";
+import { Informer } from "../client/informer.js";
+import { type LeaderElectionSettings, LeaderElector } from "../client/leader-election.js";
+import type { Emit } from "../controllers/context.js";
+import type { Node, Pod } from "../objects/index.js";
+import { controllerOf, objectKey } from "../objects/meta.js";
+import { tolerates } from "../objects/pod.js";
+import { randomString } from "../names.js";
+import type { ProcessScope } from "../process-scope.js";
+
+/** What a kube-scheduler is built from. */
+export interface SchedulerContext {
+  readonly network: Network;
+  readonly vm: Vm;
+  readonly scope: ProcessScope;
+  readonly endpoint: ApiEndpoint;
+  readonly clientSettings: ClientSettings;
+  readonly leaderElection: LeaderElectionSettings;
+  readonly rng: Rng;
+  readonly emit: Emit;
+  readonly exit: (reason: string) => void;
+}
+
+const INITIAL_BACKOFF_US = SECOND;
+const MAX_BACKOFF_US = 10 * SECOND;
+const UNSCHEDULABLE_FLUSH_US = 5 * MINUTE;
+
+/** One kube-scheduler process. */
+export class Scheduler implements Process {
+  readonly client: ApiClient;
+  readonly elector: LeaderElector;
+  private pods: Informer<Pod> | undefined;
+  private nodes: Informer<Node> | undefined;
+  private readonly active: string[] = [];
+  private readonly queued = new Set<string>();
+  private readonly unschedulable = new Set<string>();
+  private readonly attempts = new Map<string, number>();
+  private readonly binding = new Set<string>();
+  private scheduled = false;
+
+  constructor(private readonly ctx: SchedulerContext) {
+    this.client = new ApiClient(ctx.network, ctx.vm.name, ctx.scope, ctx.endpoint, ctx.clientSettings, "kube-scheduler");
+    this.elector = new LeaderElector(this.client, ctx.scope, ctx.rng, {
+      namespace: "kube-system",
+      name: "kube-scheduler",
+      identity: `${ctx.vm.name}_${randomString(ctx.rng, 8)}`,
+      settings: ctx.leaderElection,
+      emit: ctx.emit,
+      onStartedLeading: () => this.run(),
+      onStoppedLeading: () => ctx.exit("leaderelection lost"),
+    });
+    this.elector.start();
+  }
+
+  terminate(exited: () => void): void {
+    this.ctx.scope.end();
+    exited();
+  }
+
+  kill(): void {
+    this.ctx.scope.end();
+  }
+
+  private run(): void {
+    const { scope, rng } = this.ctx;
+    const pods = new Informer<Pod>(this.client, scope, rng, { resource: "pods" });
+    const nodes = new Informer<Node>(this.client, scope, rng, { resource: "nodes" });
+    this.pods = pods;
+    this.nodes = nodes;
+    pods.addHandlers({ added: (p) => this.podChanged(p), updated: (_o, p) => this.podChanged(p) });
+    nodes.addHandlers({ added: () => this.flushUnschedulable(), updated: () => this.flushUnschedulable() });
+    pods.start();
+    nodes.start();
+    scope.every(UNSCHEDULABLE_FLUSH_US, () => this.flushUnschedulable());
+  }
+
+  private podChanged(p: Pod): void {
+    if (p.spec.nodeName !== "" || p.metadata.deletionTimestampUs !== undefined) return;
+    this.enqueue(objectKey(p));
+  }
+
+  private flushUnschedulable(): void {
+    if (this.unschedulable.size === 0) return;
+    const keys = [...this.unschedulable];
+    this.unschedulable.clear();
+    for (const k of keys) this.enqueue(k);
+  }
+
+  private enqueue(key: string): void {
+    if (this.queued.has(key) || this.binding.has(key)) return;
+    this.unschedulable.delete(key);
+    this.queued.add(key);
+    this.active.push(key);
+    if (!this.scheduled) {
+      this.scheduled = true;
+      this.ctx.scope.after(0, () => this.drain());
+    }
+  }
+
+  private drain(): void {
+    this.scheduled = false;
+    const nodes = this.nodes;
+    if (!nodes?.hasSynced || !this.pods?.hasSynced) {
+      this.scheduled = true;
+      this.ctx.scope.after(100_000, () => this.drain());
+      return;
+    }
+    while (this.active.length > 0) {
+      const key = this.active.shift()!;
+      this.queued.delete(key);
+      const pod = this.pods.get(key);
+      if (!pod || pod.spec.nodeName !== "" || pod.metadata.deletionTimestampUs !== undefined) continue;
+      this.scheduleOne(pod);
+    }
+  }
+
+  private scheduleOne(pod: Pod): void {
+    const key = objectKey(pod);
+    const candidates: { node: Node; same: number; total: number }[] = [];
+    const counts = this.podCounts(pod);
+    let total = 0;
+    for (const node of this.nodes!.list()) {
+      total++;
+      if (!this.fits(pod, node)) continue;
+      const c = counts.get(node.metadata.name);
+      candidates.push({ node, same: c?.same ?? 0, total: c?.total ?? 0 });
+    }
+    if (candidates.length === 0) return this.markUnschedulable(pod, total);
+    let best = candidates[0]!;
+    let ties = 1;
+    for (let i = 1; i < candidates.length; i++) {
+      const c = candidates[i]!;
+      const cmp = c.same - best.same || c.total - best.total;
+      if (cmp < 0) {
+        best = c;
+        ties = 1;
+      } else if (cmp === 0 && this.ctx.rng.int(0, ties++) === 0) {
+        best = c;
+      }
+    }
+    const nodeName = best.node.metadata.name;
+    this.binding.add(key);
+    this.pods!.assume({ ...pod, spec: { ...pod.spec, nodeName } });
+    this.client.request(
+      { verb: "create", resource: "pods", namespace: pod.metadata.namespace, name: pod.metadata.name, subresource: "binding", targetNode: nodeName },
+      (res) => {
+        this.binding.delete(key);
+        if (res.status.code === 200 || res.status.code === 201) {
+          this.attempts.delete(key);
+          if (res.object) this.pods?.assume(res.object as Pod);
+          return;
+        }
+        if (res.status.code === 404) return;
+        if (res.status.code !== 409) this.pods?.assume(pod);
+        const n = (this.attempts.get(key) ?? 0) + 1;
+        this.attempts.set(key, n);
+        this.ctx.scope.after(Math.min(INITIAL_BACKOFF_US * 2 ** (n - 1), MAX_BACKOFF_US), () => this.enqueue(key));
+      },
+    );
+  }
+
+  private fits(pod: Pod, node: Node): boolean {
+    if (node.spec.unschedulable) return false;
+    for (const t of node.spec.taints) {
+      if (t.effect === "PreferNoSchedule") continue;
+      if (!pod.spec.tolerations.some((x) => tolerates(x, t.key, t.effect, t.value))) return false;
+    }
+    return true;
+  }
+
+  private podCounts(pod: Pod): Map<string, { same: number; total: number }> {
+    const owner = controllerOf(pod)?.uid;
+    const out = new Map<string, { same: number; total: number }>();
+    for (const p of this.pods!.list()) {
+      const n = p.spec.nodeName;
+      if (n === "" || p.metadata.deletionTimestampUs !== undefined) continue;
+      let c = out.get(n);
+      if (!c) {
+        c = { same: 0, total: 0 };
+        out.set(n, c);
+      }
+      c.total++;
+      if (owner !== undefined && controllerOf(p)?.uid === owner) c.same++;
+    }
+    return out;
+  }
+
+  private markUnschedulable(pod: Pod, nodes: number): void {
+    const key = objectKey(pod);
+    this.unschedulable.add(key);
+    const message = `0/${nodes} nodes are available: ${nodes} node(s) were unschedulable or had untolerated taints.`;
+    const cur = pod.status.conditions.find((c) => c.type === "PodScheduled");
+    if (cur?.status === "False" && pod.status.reason === "Unschedulable") return;
+    const uid = pod.metadata.uid;
+    const now = this.ctx.scope.now;
+    this.ctx.emit("kube.pod.unschedulable", key, { pod: pod.metadata.name, message });
+    this.client.request(
+      {
+        verb: "patch",
+        resource: "pods",
+        namespace: pod.metadata.namespace,
+        name: pod.metadata.name,
+        subresource: "status",
+        patch: (c) => {
+          const p = c as Pod;
+          if (p.metadata.uid !== uid || p.spec.nodeName !== "") return undefined;
+          return {
+            ...p,
+            status: {
+              ...p.status,
+              reason: "Unschedulable",
+              conditions: [
+                ...p.status.conditions.filter((x) => x.type !== "PodScheduled"),
+                { type: "PodScheduled", status: "False", reason: "Unschedulable", lastTransitionTimeUs: now },
+              ],
+            },
+          };
+        },
+      },
+      () => {},
+    );
+  }
+}

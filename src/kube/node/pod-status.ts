@@ -1,0 +1,53 @@
+/**
+ * Pod status as the kubelet reports it (kubernetes `pkg/kubelet/status`): ContainerCreating while the
+ * sandbox and container start, then Running with Ready=True once the container runs (the model's
+ * workloads have no readiness probe), with the pod IP and host IP.
+ */
+import type { Micros } from "../../sim/time.js";
+import type { Pod, PodCondition } from "../objects/pod.js";
+
+function conditions(pod: Pod, ready: boolean, now: Micros): PodCondition[] {
+  const status = ready ? "True" : "False";
+  const keep = (type: PodCondition["type"], s: PodCondition["status"]): PodCondition => {
+    const old = pod.status.conditions.find((c) => c.type === type);
+    return { type, status: s, lastTransitionTimeUs: old && old.status === s ? old.lastTransitionTimeUs : now };
+  };
+  return [
+    keep("PodScheduled", "True"),
+    keep("Initialized", "True"),
+    keep("ContainersReady", status),
+    keep("Ready", status),
+  ];
+}
+
+/** The pod while its container is being created. */
+export function creatingStatus(pod: Pod, now: Micros, hostIP: string): Pod {
+  return {
+    ...pod,
+    status: {
+      ...pod.status,
+      phase: "Pending",
+      conditions: conditions(pod, false, now),
+      hostIP,
+      waitingReason: "ContainerCreating",
+      startTimeUs: pod.status.startTimeUs ?? now,
+    },
+  };
+}
+
+/** The pod with its container running at `ip`. */
+export function runningStatus(pod: Pod, now: Micros, ip: string, hostIP: string, restartCount: number): Pod {
+  const { waitingReason: _w, reason: _r, ...rest } = pod.status;
+  return {
+    ...pod,
+    status: {
+      ...rest,
+      phase: "Running",
+      conditions: conditions(pod, true, now),
+      podIP: ip,
+      hostIP,
+      startTimeUs: pod.status.startTimeUs ?? now,
+      restartCount,
+    },
+  };
+}

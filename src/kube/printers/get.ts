@@ -1,0 +1,107 @@
+/**
+ * `kubectl get` look-alikes: pure functions from objects and the current instant to the text kubectl
+ * prints (kubectl `pkg/printers/internalversion/printers.go`: printNode, printPod, printDeployment,
+ * printReplicaSet).
+ *
+ * - nodes: STATUS is `Ready` when Ready=True, else `NotReady` (False and Unknown alike), `Unknown`
+ *   without a Ready condition, plus `,SchedulingDisabled` when cordoned; ROLES from the
+ *   `node-role.kubernetes.io/<role>` labels (`<none>` without);
+ * - pods: READY `1/1`, STATUS the phase, or the waiting reason (ContainerCreating), or
+ *   `Terminating` once deleted; `-o wide` adds IP and NODE;
+ * - deployments READY `ready/desired`, UP-TO-DATE, AVAILABLE; replicasets DESIRED, CURRENT, READY.
+ */
+import type { Micros } from "../../sim/time.js";
+import type { Deployment, Node, Pod, ReplicaSet } from "../objects/index.js";
+import { nodeReadyStatus } from "../objects/node.js";
+import { isPodReady } from "../objects/pod.js";
+import { humanDuration, table } from "./table.js";
+
+const ROLE_PREFIX = "node-role.kubernetes.io/";
+
+/** The STATUS column of a node. */
+export function nodeStatusText(n: Node): string {
+  const ready = nodeReadyStatus(n);
+  const s = ready === undefined ? "Unknown" : ready === "True" ? "Ready" : "NotReady";
+  return n.spec.unschedulable ? `${s},SchedulingDisabled` : s;
+}
+
+/** `kubectl get nodes`. */
+export function getNodes(nodes: readonly Node[], now: Micros): string {
+  if (nodes.length === 0) return "No resources found";
+  const rows = [...nodes]
+    .sort((a, b) => cmp(a.metadata.name, b.metadata.name))
+    .map((n) => {
+      const roles = Object.keys(n.metadata.labels)
+        .filter((k) => k.startsWith(ROLE_PREFIX))
+        .map((k) => k.slice(ROLE_PREFIX.length))
+        .sort();
+      return [
+        n.metadata.name,
+        nodeStatusText(n),
+        roles.length > 0 ? roles.join(",") : "<none>",
+        humanDuration(now - n.metadata.creationTimestampUs),
+        n.status.kubeletVersion,
+      ];
+    });
+  return table(["NAME", "STATUS", "ROLES", "AGE", "VERSION"], rows);
+}
+
+/** The STATUS column of a pod. */
+export function podStatusText(p: Pod): string {
+  if (p.metadata.deletionTimestampUs !== undefined) return "Terminating";
+  if (p.status.phase === "Pending" && p.status.waitingReason) return p.status.waitingReason;
+  return p.status.phase;
+}
+
+/** `kubectl get pods [-o wide]` in one namespace. */
+export function getPods(pods: readonly Pod[], now: Micros, wide = false): string {
+  if (pods.length === 0) return "No resources found in default namespace.";
+  const rows = [...pods]
+    .sort((a, b) => cmp(a.metadata.name, b.metadata.name))
+    .map((p) => {
+      const base = [
+        p.metadata.name,
+        `${isPodReady(p) && p.metadata.deletionTimestampUs === undefined ? 1 : 0}/${p.spec.containers.length}`,
+        podStatusText(p),
+        String(p.status.restartCount),
+        humanDuration(now - p.metadata.creationTimestampUs),
+      ];
+      return wide ? [...base, p.status.podIP || "<none>", p.spec.nodeName || "<none>"] : base;
+    });
+  const headers = ["NAME", "READY", "STATUS", "RESTARTS", "AGE"];
+  return table(wide ? [...headers, "IP", "NODE"] : headers, rows);
+}
+
+/** `kubectl get deploy`. */
+export function getDeployments(ds: readonly Deployment[], now: Micros): string {
+  if (ds.length === 0) return "No resources found in default namespace.";
+  const rows = [...ds]
+    .sort((a, b) => cmp(a.metadata.name, b.metadata.name))
+    .map((d) => [
+      `deployment.apps/${d.metadata.name}`,
+      `${d.status.readyReplicas}/${d.spec.replicas}`,
+      String(d.status.updatedReplicas),
+      String(d.status.availableReplicas),
+      humanDuration(now - d.metadata.creationTimestampUs),
+    ]);
+  return table(["NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE"], rows);
+}
+
+/** `kubectl get rs`. */
+export function getReplicaSets(rss: readonly ReplicaSet[], now: Micros): string {
+  if (rss.length === 0) return "No resources found in default namespace.";
+  const rows = [...rss]
+    .sort((a, b) => cmp(a.metadata.name, b.metadata.name))
+    .map((r) => [
+      `replicaset.apps/${r.metadata.name}`,
+      String(r.spec.replicas),
+      String(r.status.replicas),
+      String(r.status.readyReplicas),
+      humanDuration(now - r.metadata.creationTimestampUs),
+    ]);
+  return table(["NAME", "DESIRED", "CURRENT", "READY", "AGE"], rows);
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
