@@ -69,3 +69,61 @@ export interface CapiSettings {
   readonly infra: InfraSettings;
   readonly join: JoinSettings;
 }
+
+const s = 1_000_000;
+const uniform = (min: number, max: number): Distribution => ({ kind: "uniform", min, max });
+
+/**
+ * Defaults of every setting, with their sources (the parameter registry, src/world/capi-parameters.ts,
+ * repeats them with units; docs/capi.md explains them).
+ */
+export const DEFAULT_CAPI_SETTINGS: CapiSettings = {
+  version: "1.13",
+  kubernetesVersion: "v1.32.3",
+  placement: "separate",
+  // core/main.go `--sync-period` (capi-kube.md §1.4).
+  syncPeriodUs: 600 * s,
+  // controllers/clustercache: interval 10 s, timeout 5 s, failure threshold 5 (capi-kube.md §1.4).
+  probeIntervalUs: 10 * s,
+  probeTimeoutUs: 5 * s,
+  probeFailureThreshold: 5,
+  // core/main.go `--remote-conditions-grace-period` 5 min.
+  remoteConditionsGracePeriodUs: 300 * s,
+  // machine controller `drainRetryInterval` 20 s (capi-kube.md §3.2).
+  drainRetryUs: 20 * s,
+  // CABPK `--bootstrap-token-ttl` 15 min (capi-kube.md §6).
+  tokenTtlUs: 900 * s,
+  mhcEnabled: true,
+  infra: {
+    provider: "capv",
+    cloneMode: "linkedClone",
+    // CAPV pkg/manager/constants.go DefaultSyncPeriod 10 min (capi-kube.md §4.1).
+    capvSyncPeriodUs: 600 * s,
+    // CAPV vspherevm_controller requeue while waiting for an IP; VMOP PoweredOnVMHasIPRequeueDelay (§4.3).
+    ipPollUs: 10 * s,
+    capvFailsMissingVm: false,
+    // VM Operator pkg/config/default.go sync period 30 min (capi-kube.md §4.1).
+    vmopSyncPeriodUs: 1800 * s,
+    vmopPowerWatch: true,
+    // Assumption: the property watcher's update plus the reconcile, a few seconds ("within seconds", seed 001).
+    vmopWatchDelay: uniform(1 * s, 5 * s),
+    // Assumption: a vCenter power or destroy task takes about a second.
+    vcenterTask: uniform(0.5 * s, 2 * s),
+  },
+  join: {
+    // Assumption: cloud-init's early stages before runcmd.
+    cloudInit: uniform(10 * s, 30 * s),
+    // kubeadm DefaultDiscoveryTimeout 5 min (capi-kube.md §6).
+    discoveryTimeoutUs: 300 * s,
+    // "will try again" lines about every 5 s (kind #2798 logs, capi-kube.md §6).
+    discoveryRetryUs: 5 * s,
+    // CABPK's cloud-init runs kubeadm join once; TKGS's script re-runs it (seed 001: 15 s later).
+    rerunAfterUs: 0,
+    // kubeadm init logs "All control plane components are healthy after 24–28 s" (capi-kube.md §4.3).
+    controlPlaneSetup: uniform(20 * s, 40 * s),
+    // Assumption: a learner with a small keyspace catches up in seconds.
+    learnerSync: uniform(5 * s, 15 * s),
+    // Assumption: kubelet start, CNI and the first Ready status.
+    nodeReady: uniform(15 * s, 40 * s),
+  },
+};

@@ -8,7 +8,10 @@
  */
 import type { Rng } from "../sim/rng.js";
 import { HOUR, type Micros } from "../sim/time.js";
-import { BOOTSTRAP_TOKEN_SECRET_TYPE, JWS_KEY_PREFIX } from "./objects/config.js";
+import { jwsSignature } from "./controllers/bootstrap.js";
+import { templateHash } from "./controllers/deployment.js";
+import { newUid, randomString } from "./names.js";
+import type { Container } from "./node/runtime.js";
 import {
   healthyNodeConditions,
   makeConfigMap,
@@ -21,17 +24,14 @@ import {
   makeService,
   webPodSpec,
 } from "./objects/build.js";
+import { BOOTSTRAP_TOKEN_SECRET_TYPE, JWS_KEY_PREFIX } from "./objects/config.js";
 import type { AnyObject, Pod } from "./objects/index.js";
 import { NODE_LEASE_NAMESPACE } from "./objects/lease.js";
 import { newMeta } from "./objects/meta.js";
 import { TAINT_NOT_READY, TAINT_UNREACHABLE } from "./objects/node.js";
 import type { Toleration } from "./objects/pod.js";
 import { POD_TEMPLATE_HASH_LABEL } from "./objects/workloads.js";
-import { jwsSignature } from "./controllers/bootstrap.js";
-import { templateHash } from "./controllers/deployment.js";
-import { newUid, randomString } from "./names.js";
-import type { Container } from "./node/runtime.js";
-import { kubeletVersion, type KubeSettings } from "./settings.js";
+import { type KubeSettings, kubeletVersion } from "./settings.js";
 
 /** A node of the initial cluster. */
 export interface InitialNode {
@@ -56,7 +56,12 @@ export interface InitialCluster {
 const TOKEN_TTL_US = 24 * HOUR;
 
 /** Builds the initial cluster at time `now` (usually 0). */
-export function initialCluster(settings: KubeSettings, nodes: readonly InitialNode[], rng: Rng, now: Micros): InitialCluster {
+export function initialCluster(
+  settings: KubeSettings,
+  nodes: readonly InitialNode[],
+  rng: Rng,
+  now: Micros,
+): InitialCluster {
   const objects: AnyObject[] = [];
   const containers: { node: string; container: Container }[] = [];
   const born = now - settings.clusterAgeUs;
@@ -131,8 +136,18 @@ export function initialCluster(settings: KubeSettings, nodes: readonly InitialNo
 
   const workers = nodes.filter((n) => !n.controlPlane);
   const tolerations: Toleration[] = [
-    { key: TAINT_NOT_READY, operator: "Exists", effect: "NoExecute", tolerationSeconds: settings.apiserver.notReadyTolerationSeconds },
-    { key: TAINT_UNREACHABLE, operator: "Exists", effect: "NoExecute", tolerationSeconds: settings.apiserver.unreachableTolerationSeconds },
+    {
+      key: TAINT_NOT_READY,
+      operator: "Exists",
+      effect: "NoExecute",
+      tolerationSeconds: settings.apiserver.notReadyTolerationSeconds,
+    },
+    {
+      key: TAINT_UNREACHABLE,
+      operator: "Exists",
+      effect: "NoExecute",
+      tolerationSeconds: settings.apiserver.unreachableTolerationSeconds,
+    },
   ];
   const w = settings.workload;
   let slot = 0;
@@ -141,7 +156,15 @@ export function initialCluster(settings: KubeSettings, nodes: readonly InitialNo
     const labels = { app: name };
     const spec = webPodSpec(w.image, w.port);
     const dUid = uid();
-    const base = makeDeployment({ name, namespace: w.namespace, replicas: w.replicas, labels, spec, now: born, uid: dUid });
+    const base = makeDeployment({
+      name,
+      namespace: w.namespace,
+      replicas: w.replicas,
+      labels,
+      spec,
+      now: born,
+      uid: dUid,
+    });
     const hash = templateHash(base);
     const rsName = `${name}-${hash}`;
     const rsUid = uid();
@@ -170,7 +193,12 @@ export function initialCluster(settings: KubeSettings, nodes: readonly InitialNo
     });
     objects.push(deployment, {
       ...rs,
-      status: { replicas: running, readyReplicas: running, availableReplicas: running, observedGeneration: 1 },
+      status: {
+        replicas: running,
+        readyReplicas: running,
+        availableReplicas: running,
+        observedGeneration: 1,
+      },
     });
     const addresses: { ip: string; nodeName: string; podName: string }[] = [];
     for (let r = 0; r < w.replicas; r++) {

@@ -15,9 +15,9 @@
  */
 import type { EtcdClient } from "../etcd/client-api.js";
 import { GuestClock } from "../infra/guest.js";
-import type { HealthCheck, LoadBalancer } from "../infra/loadbalancer.js";
-import type { BackendTarget } from "../infra/lb-config.js";
 import type { Hypervisor } from "../infra/hypervisor.js";
+import type { BackendTarget } from "../infra/lb-config.js";
+import type { HealthCheck, LoadBalancer } from "../infra/loadbalancer.js";
 import type { Network } from "../infra/network.js";
 import type { Process, ServiceManager } from "../infra/services.js";
 import type { Vm } from "../infra/vm.js";
@@ -26,26 +26,30 @@ import type { Simulation } from "../sim/simulation.js";
 import { MILLISECOND, SECOND } from "../sim/time.js";
 import { APISERVER_PORT } from "./api/wire.js";
 import { ApiServer } from "./apiserver/server.js";
-import { initialCluster, type InitialNode } from "./bootstrap.js";
+import { type InitialNode, initialCluster } from "./bootstrap.js";
 import { ApiClient } from "./client/client.js";
 import { type ApiEndpoint, hostEndpoint, loadBalancerEndpoint, vipEndpoint } from "./client/endpoint.js";
 import type { ComponentContext, ComponentFactory, StaticPodSpec } from "./component.js";
 import { ControllerManager } from "./control/controller-manager.js";
 import { Scheduler } from "./control/scheduler.js";
-import { ApiProbe, ServiceProbe } from "./dataplane/probes.js";
 import { KubeProxy } from "./dataplane/kube-proxy.js";
+import { ApiProbe, ServiceProbe } from "./dataplane/probes.js";
 import { KubeVip } from "./endpoint/kube-vip.js";
 import { VirtualIp } from "./endpoint/vip.js";
-import type { AnyObject } from "./objects/index.js";
-import { resourceOfKind, storageKey } from "./storage/resources.js";
 import { Kubelet } from "./node/kubelet.js";
 import { ContainerRuntime } from "./node/runtime.js";
+import type { AnyObject } from "./objects/index.js";
 import { ClusterObserver } from "./observer.js";
 import { ProcessScope } from "./process-scope.js";
 import type { KubeSettings } from "./settings.js";
+import { resourceOfKind, storageKey } from "./storage/resources.js";
 
 /** The control-plane components, by their unit / manifest name. */
-export const CONTROL_PLANE_COMPONENTS = ["kube-apiserver", "kube-controller-manager", "kube-scheduler"] as const;
+export const CONTROL_PLANE_COMPONENTS = [
+  "kube-apiserver",
+  "kube-controller-manager",
+  "kube-scheduler",
+] as const;
 /** Units every node has. */
 export const NODE_UNITS = ["containerd", "kubelet", "kube-proxy"] as const;
 
@@ -63,7 +67,10 @@ export interface KubeClusterOptions {
    * every member), scheduling its timers with `schedule` (the process's guest clock). Its `close`,
    * if any, runs when the process ends.
    */
-  readonly etcdFor: (host: string, schedule: (delayUs: number, fn: () => void) => void) => EtcdClient & { close?(): void };
+  readonly etcdFor: (
+    host: string,
+    schedule: (delayUs: number, fn: () => void) => void,
+  ) => EtcdClient & { close?(): void };
   readonly settings: KubeSettings;
   /** A host outside the cluster where kubectl and the probes run. */
   readonly adminHost: string;
@@ -201,7 +208,12 @@ export class KubeCluster {
           systemd.add({
             name,
             start: (ctx) =>
-              this.unitProcess(ctx.vm, ctx.exit, factory, name === "kube-apiserver" ? "apiservers" : "running"),
+              this.unitProcess(
+                ctx.vm,
+                ctx.exit,
+                factory,
+                name === "kube-apiserver" ? "apiservers" : "running",
+              ),
             startDelay: s.componentStartDelay,
             restartAfterUs: s.systemdRestartUs,
           });
@@ -242,12 +254,76 @@ export class KubeCluster {
 
   /** A client outside the cluster (kubectl), dialling the control-plane endpoint. */
   adminClient(): ApiClient {
-    return new ApiClient(this.o.network, this.o.adminHost, this.adminScope, this.endpoint, this.settings.client, "kubectl");
+    return new ApiClient(
+      this.o.network,
+      this.o.adminHost,
+      this.adminScope,
+      this.endpoint,
+      this.settings.client,
+      "kubectl",
+    );
   }
 
   /** The Service probe's current verdict (for tests). */
   serviceCheck(): { ok: boolean; message: string } | undefined {
     return this.serviceProbe?.check();
+  }
+
+  // ---- operator actions on components ------------------------------------------------------------
+
+  /** True when `component` runs as a static pod on `node` in this cluster's layout. */
+  isStaticPod(node: string, component: string): boolean {
+    return (
+      this.settings.components === "staticPods" &&
+      this.o.controlPlanes.includes(node) &&
+      this.componentFactories().has(component)
+    );
+  }
+
+  /**
+   * Stops a component on a node: `systemctl stop <unit>`, or for a static pod moving its manifest
+   * out of /etc/kubernetes/manifests (the kubelet then kills the container; with the kubelet down,
+   * nothing happens until it is back). Throws with the operator's error for an unknown unit.
+   */
+  stopComponent(node: string, component: string): void {
+    if (this.isStaticPod(node, component)) {
+      this.manifests.get(node)?.delete(component);
+      this.kubelets.get(node)?.manifestsChanged();
+      this.emitFn("kube.manifest", `${node}/${component}`, { node, component, present: false });
+      return;
+    }
+    this.systemd(node).stop(component);
+  }
+
+  /** Starts a component again (`systemctl start`, or the manifest back in place). */
+  startComponent(node: string, component: string): void {
+    if (this.isStaticPod(node, component)) {
+      const m = this.manifests.get(node);
+      if (m && !m.has(component)) {
+        m.add(component);
+        this.emitFn("kube.manifest", `${node}/${component}`, { node, component, present: true });
+      }
+      this.kubelets.get(node)?.manifestsChanged();
+      return;
+    }
+    this.systemd(node).start(component);
+  }
+
+  /** Restarts a component (`systemctl restart`, or `crictl stop` of the static pod's container). */
+  restartComponent(node: string, component: string): void {
+    if (this.isStaticPod(node, component)) {
+      const rt = this.runtime(node);
+      const uid = `static-${component}-${node}`;
+      rt?.remove(uid, "container stopped (crictl stop)");
+      return;
+    }
+    this.systemd(node).restart(component);
+  }
+
+  private systemd(node: string): ServiceManager {
+    const s = this.o.services.get(node);
+    if (!s) throw new Error(`no VM named ${node}`);
+    return s;
   }
 
   // ---- start-up ----------------------------------------------------------------------------------
@@ -273,13 +349,22 @@ export class KubeCluster {
     const first = this.o.controlPlanes[0]!;
     const etcd = this.o.etcdFor(first, (d, fn) => void this.o.sim.after(d, fn));
     const batches: AnyObject[][] = [];
-    for (let i = 0; i < init.objects.length; i += BOOTSTRAP_BATCH) batches.push(init.objects.slice(i, i + BOOTSTRAP_BATCH));
+    for (let i = 0; i < init.objects.length; i += BOOTSTRAP_BATCH)
+      batches.push(init.objects.slice(i, i + BOOTSTRAP_BATCH));
     const write = (i: number): void => {
       const batch = batches[i];
-      if (!batch) return this.openPhase("apiservers");
+      if (!batch) {
+        this.openPhase("apiservers");
+        return;
+      }
       const ops = batch.map((obj) => {
         const info = resourceOfKind(obj.kind);
-        return { type: "put" as const, key: storageKey(info, obj.metadata.namespace, obj.metadata.name), value: obj, bytes: info.bytes };
+        return {
+          type: "put" as const,
+          key: storageKey(info, obj.metadata.namespace, obj.metadata.name),
+          value: obj,
+          bytes: info.bytes,
+        };
       });
       etcd.txn([], ops, [], (r) => {
         if (!r.ok) {
@@ -303,7 +388,10 @@ export class KubeCluster {
       const started = this.o.sim.now;
       const check = (): void => {
         const all = this.o.controlPlanes.every((h) => this.apiservers.get(h)?.serving);
-        if (all || this.o.sim.now - started >= SETTLE_LIMIT_US) return this.startRunning();
+        if (all || this.o.sim.now - started >= SETTLE_LIMIT_US) {
+          this.startRunning();
+          return;
+        }
         this.o.sim.after(MILLISECOND, check);
       };
       check();
@@ -318,26 +406,41 @@ export class KubeCluster {
     }
     this.openPhase("running");
     const s = this.settings;
-    new ApiProbe(this.o.network, this.o.adminHost, this.adminScope, this.endpoint, s.client, s.probeTimeoutUs, this.emitFn).start(
-      s.probeIntervalUs,
-    );
-    if (s.workload.deployments > 0) {
-      this.serviceProbe = new ServiceProbe(
-        this.o.network,
-        {
-          workers: this.o.workers,
-          vm: (n) => this.vm(n),
-          kubeProxy: (n) => this.kubeProxies.get(n),
-          runtime: (n) => this.runtime(n),
-        },
-        `${s.workload.namespace}/${s.workload.name}`,
-        s.workload.nodePort,
-        this.o.sim.rng.stream("kube/service-probe"),
-        this.adminScope,
-        this.emitFn,
-      );
-      this.serviceProbe.start(s.probeIntervalUs);
+    new ApiProbe(
+      this.o.network,
+      this.o.adminHost,
+      this.adminScope,
+      this.endpoint,
+      s.client,
+      s.probeTimeoutUs,
+      this.emitFn,
+    ).start(s.probeIntervalUs);
+    if (s.workload.deployments > 0) this.startServiceProbe(this.o.sim.now);
+  }
+
+  /** The Service probe starts once the kube-proxies have their rules (settled start). */
+  private startServiceProbe(since: number): void {
+    const s = this.settings;
+    const synced = this.nodeNames.every((n) => this.kubeProxies.get(n)?.synced ?? false);
+    if (!synced && this.o.sim.now - since < SETTLE_LIMIT_US) {
+      this.o.sim.after(MILLISECOND, () => this.startServiceProbe(since));
+      return;
     }
+    this.serviceProbe = new ServiceProbe(
+      this.o.network,
+      {
+        workers: this.o.workers,
+        vm: (n) => this.vm(n),
+        kubeProxy: (n) => this.kubeProxies.get(n),
+        runtime: (n) => this.runtime(n),
+      },
+      `${s.workload.namespace}/${s.workload.name}`,
+      s.workload.nodePort,
+      this.o.sim.rng.stream("kube/service-probe"),
+      this.adminScope,
+      this.emitFn,
+    );
+    this.serviceProbe.start(s.probeIntervalUs);
   }
 
   // ---- components --------------------------------------------------------------------------------
@@ -359,7 +462,12 @@ export class KubeCluster {
   }
 
   /** A systemd unit's process: the component starts once the cluster reached `phase`. */
-  private unitProcess(vm: Vm, exit: (reason: string) => void, factory: ComponentFactory, phase: "apiservers" | "running"): Process {
+  private unitProcess(
+    vm: Vm,
+    exit: (reason: string) => void,
+    factory: ComponentFactory,
+    phase: "apiservers" | "running",
+  ): Process {
     const scope = new ProcessScope(vm.guest);
     return this.gated({ vm, scope, exit }, factory, phase);
   }
@@ -497,7 +605,10 @@ export class KubeCluster {
       },
       manifests: () => this.staticPodSpecs(host),
       localEndpoint: hostEndpoint(this.o.network, host),
-      emit: this.emitFn,
+      // The settled start's container starts are set-up, not events.
+      emit: (k, sub, f) => {
+        if (this.phase === "running") this.emitFn(k, sub, f);
+      },
       whenApiReady: (fn) => this.whenPhase("running", fn),
     });
     return this.track(this.kubelets, host, kubelet, cc.scope);
@@ -537,7 +648,8 @@ export class KubeCluster {
           if (code === 200) return done(true, { status: "L7OK", code });
           if (code > 0) return done(false, { status: "L7STS", code });
           const m = res.status.message;
-          if (m.includes("connection refused")) return done(false, { status: "L4CON", info: "Connection refused" });
+          if (m.includes("connection refused"))
+            return done(false, { status: "L4CON", info: "Connection refused" });
           if (m.includes("i/o timeout")) return done(false, { status: "L4TOUT" });
           done(false, { status: "L7TOUT" });
         },

@@ -79,7 +79,11 @@ class Invocation {
     if (this.finished) return;
     this.finished = true;
     this.client.close();
-    this.host.emit("kubectl", "kubectl", { command: `kubectl ${this.command}`, ok, output: this.lines.join("\n") });
+    this.host.emit("kubectl", "kubectl", {
+      command: `kubectl ${this.command}`,
+      ok,
+      output: this.lines.join("\n"),
+    });
   }
 }
 
@@ -95,7 +99,8 @@ export class Kubectl {
       const r = parseResourceName(part.trim());
       if (!r) {
         inv.print(`error: the server doesn't have a resource type "${part.trim()}"`);
-        return inv.end(false);
+        inv.end(false);
+        return;
       }
       kinds.push(r);
     }
@@ -104,7 +109,8 @@ export class Kubectl {
       const r = kinds[i];
       if (r === undefined) {
         inv.print(outputs.join("\n\n"));
-        return inv.end(true);
+        inv.end(true);
+        return;
       }
       inv.call({ verb: "list", resource: r, ...(r === "nodes" ? {} : { namespace: NS }) }, (res) => {
         const items = res.items ?? [];
@@ -146,7 +152,13 @@ export class Kubectl {
         for (const p of pods) {
           inv.print(`evicting pod ${p.metadata.namespace}/${p.metadata.name}`);
           inv.call(
-            { verb: "delete", resource: "pods", namespace: p.metadata.namespace, name: p.metadata.name, preconditionUid: p.metadata.uid },
+            {
+              verb: "delete",
+              resource: "pods",
+              namespace: p.metadata.namespace,
+              name: p.metadata.name,
+              preconditionUid: p.metadata.uid,
+            },
             () => {
               waiting.set(p.metadata.uid, p);
               if (--left === 0) this.waitGone(inv, node, waiting, started, timeoutUs);
@@ -168,16 +180,27 @@ export class Kubectl {
    * an experiment names when it cannot know generated pod names.
    */
   deleteSomePods(selector: { readonly deployment?: string; readonly node?: string }, count: number): void {
-    const probe = new Invocation(this.host, `get pods${selector.deployment ? ` -l app=${selector.deployment}` : ""}`);
-    probe.call({ verb: "list", resource: "pods", namespace: NS, ...(selector.node ? { fieldNodeName: selector.node } : {}) }, (res) => {
-      probe.end(true);
-      const pods = ((res.items ?? []) as Pod[])
-        .filter((p) => p.metadata.deletionTimestampUs === undefined)
-        .filter((p) => selector.deployment === undefined || p.metadata.labels.app === selector.deployment)
-        .map((p) => p.metadata.name)
-        .sort();
-      this.deletePods(pods.slice(0, count));
-    });
+    const probe = new Invocation(
+      this.host,
+      `get pods${selector.deployment ? ` -l app=${selector.deployment}` : ""}`,
+    );
+    probe.call(
+      {
+        verb: "list",
+        resource: "pods",
+        namespace: NS,
+        ...(selector.node ? { fieldNodeName: selector.node } : {}),
+      },
+      (res) => {
+        probe.end(true);
+        const pods = ((res.items ?? []) as Pod[])
+          .filter((p) => p.metadata.deletionTimestampUs === undefined)
+          .filter((p) => selector.deployment === undefined || p.metadata.labels.app === selector.deployment)
+          .map((p) => p.metadata.name)
+          .sort();
+        this.deletePods(pods.slice(0, count));
+      },
+    );
   }
 
   /** `kubectl delete <kind> <name>` (background cascading, kubectl's default). */
@@ -186,7 +209,8 @@ export class Kubectl {
     const inv = new Invocation(this.host, `delete ${resourceText} ${name}`);
     if (!r) {
       inv.print(`error: the server doesn't have a resource type "${resourceText}"`);
-      return inv.end(false);
+      inv.end(false);
+      return;
     }
     this.deleteEach(inv, r, [name]);
   }
@@ -198,12 +222,15 @@ export class Kubectl {
       inv.call({ verb: "get", resource: "deployments", namespace: NS, name: deployment }, (res) => {
         if (res.status.code !== 200 || !res.object) return inv.fail(res.status);
         const d = res.object as Deployment;
-        inv.call({ verb: "update", resource: "deployments", body: { ...d, spec: { ...d.spec, replicas } } }, (r) => {
-          if (r.status.reason === "Conflict" && tries < 5) return attempt(tries + 1);
-          if (r.status.code !== 200) return inv.fail(r.status);
-          inv.print(`deployment.apps/${deployment} scaled`);
-          inv.end(true);
-        });
+        inv.call(
+          { verb: "update", resource: "deployments", body: { ...d, spec: { ...d.spec, replicas } } },
+          (r) => {
+            if (r.status.reason === "Conflict" && tries < 5) return attempt(tries + 1);
+            if (r.status.code !== 200) return inv.fail(r.status);
+            inv.print(`deployment.apps/${deployment} scaled`);
+            inv.end(true);
+          },
+        );
       });
     };
     attempt(0);
@@ -219,7 +246,9 @@ export class Kubectl {
         name: node,
         patch: (cur: AnyObject) => {
           const n = cur as Node;
-          return n.spec.unschedulable === value ? undefined : { ...n, spec: { ...n.spec, unschedulable: value } };
+          return n.spec.unschedulable === value
+            ? undefined
+            : { ...n, spec: { ...n.spec, unschedulable: value } };
         },
       },
       (res) => {
@@ -233,35 +262,58 @@ export class Kubectl {
     let left = names.length;
     if (left === 0) {
       inv.print("No resources found");
-      return inv.end(true);
+      inv.end(true);
+      return;
     }
-    const kindText = resource === "deployments" ? "deployment.apps" : resource === "replicasets" ? "replicaset.apps" : resource.replace(/s$/, "");
+    const kindText =
+      resource === "deployments"
+        ? "deployment.apps"
+        : resource === "replicasets"
+          ? "replicaset.apps"
+          : resource.replace(/s$/, "");
     for (const name of names) {
       inv.call({ verb: "delete", resource, namespace: NS, name }, (res) => {
-        inv.print(res.status.code === 200 ? `${kindText} "${name}" deleted` : `Error from server (NotFound): ${res.status.message}`);
+        inv.print(
+          res.status.code === 200
+            ? `${kindText} "${name}" deleted`
+            : `Error from server (NotFound): ${res.status.message}`,
+        );
         if (--left === 0) inv.end(true);
       });
     }
   }
 
-  private waitGone(inv: Invocation, node: string, waiting: Map<string, Pod>, started: Micros, timeoutUs?: Micros): void {
+  private waitGone(
+    inv: Invocation,
+    node: string,
+    waiting: Map<string, Pod>,
+    started: Micros,
+    timeoutUs?: Micros,
+  ): void {
     const poll = (): void => {
       if (timeoutUs !== undefined && this.host.now - started > timeoutUs) {
-        inv.print(`error: unable to drain node "${node}" due to error: global timeout reached: ${timeoutUs / 1e6}s`);
-        return inv.end(false);
+        inv.print(
+          `error: unable to drain node "${node}" due to error: global timeout reached: ${timeoutUs / 1e6}s`,
+        );
+        inv.end(false);
+        return;
       }
       let left = waiting.size;
       if (left === 0) {
         inv.print(`node/${node} drained`);
-        return inv.end(true);
+        inv.end(true);
+        return;
       }
       for (const [uid, p] of [...waiting]) {
-        inv.call({ verb: "get", resource: "pods", namespace: p.metadata.namespace, name: p.metadata.name }, (res) => {
-          if (res.status.code === 404 || res.object?.metadata.uid !== uid) {
-            if (waiting.delete(uid)) inv.print(`pod/${p.metadata.name} evicted`);
-          }
-          if (--left === 0) this.host.after(waiting.size === 0 ? 0 : DRAIN_POLL_US, poll);
-        });
+        inv.call(
+          { verb: "get", resource: "pods", namespace: p.metadata.namespace, name: p.metadata.name },
+          (res) => {
+            if (res.status.code === 404 || res.object?.metadata.uid !== uid) {
+              if (waiting.delete(uid)) inv.print(`pod/${p.metadata.name} evicted`);
+            }
+            if (--left === 0) this.host.after(waiting.size === 0 ? 0 : DRAIN_POLL_US, poll);
+          },
+        );
       }
     };
     poll();

@@ -44,7 +44,7 @@ export function hashName(text: string, length = 10): string {
       h ^= text.charCodeAt(i);
       h = Math.imul(h, 0x01000193) >>> 0;
     }
-    h ^= round;
+    h = (h ^ round) >>> 0;
     let x = h;
     for (let k = 0; k < 4 && out.length < length; k++) {
       out += ALPHANUMS[x % ALPHANUMS.length];

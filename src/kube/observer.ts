@@ -26,7 +26,14 @@ import type { Resource, ResourceInfo } from "./storage/resources.js";
 
 type Emit = (kind: string, subject: string, fields: Record<string, unknown>) => void;
 
-const TRACKED: ReadonlySet<Resource> = new Set<Resource>(["nodes", "pods", "deployments", "replicasets", "services", "endpoints"]);
+const TRACKED: ReadonlySet<Resource> = new Set<Resource>([
+  "nodes",
+  "pods",
+  "deployments",
+  "replicasets",
+  "services",
+  "endpoints",
+]);
 
 /** Pod counts of the API view. */
 export interface PodCounts {
@@ -73,8 +80,18 @@ export class ClusterObserver implements CacheListener {
       this.diff(info.resource, old, undefined);
       return;
     }
-    if (old && old.metadata.resourceVersion === object.metadata.resourceVersion && old.metadata.uid === object.metadata.uid) return;
-    if (old && old.metadata.uid === object.metadata.uid && old.metadata.resourceVersion > object.metadata.resourceVersion) return;
+    if (
+      old &&
+      old.metadata.resourceVersion === object.metadata.resourceVersion &&
+      old.metadata.uid === object.metadata.uid
+    )
+      return;
+    if (
+      old &&
+      old.metadata.uid === object.metadata.uid &&
+      old.metadata.resourceVersion > object.metadata.resourceVersion
+    )
+      return;
     map.set(key, object);
     this.diff(info.resource, old, object);
   }
@@ -87,7 +104,12 @@ export class ClusterObserver implements CacheListener {
       const key = objectKey(o);
       seen.add(key);
       const old = map.get(key);
-      if (old && old.metadata.resourceVersion === o.metadata.resourceVersion && old.metadata.uid === o.metadata.uid) continue;
+      if (
+        old &&
+        old.metadata.resourceVersion === o.metadata.resourceVersion &&
+        old.metadata.uid === o.metadata.uid
+      )
+        continue;
       map.set(key, o);
       this.diff(info.resource, old, o);
     }
@@ -103,7 +125,8 @@ export class ClusterObserver implements CacheListener {
   private diff(resource: Resource, old: AnyObject | undefined, cur: AnyObject | undefined): void {
     if (resource === "nodes") this.nodeDiff(old as Node | undefined, cur as Node | undefined);
     else if (resource === "pods") this.podDiff(old as Pod | undefined, cur as Pod | undefined);
-    else if (resource === "deployments") this.deploymentDiff(old as Deployment | undefined, cur as Deployment | undefined);
+    else if (resource === "deployments")
+      this.deploymentDiff(old as Deployment | undefined, cur as Deployment | undefined);
   }
 
   private out(kind: string, subject: string, fields: Record<string, unknown>): void {
@@ -121,7 +144,13 @@ export class ClusterObserver implements CacheListener {
     const to = nodeReadyStatus(cur) ?? "";
     if (from !== to) {
       const ready = cur.status.conditions.find((c) => c.type === "Ready");
-      this.out("kube.node.ready", name, { node: name, status: to, from, reason: ready?.reason ?? "", message: ready?.message ?? "" });
+      this.out("kube.node.ready", name, {
+        node: name,
+        status: to,
+        from,
+        reason: ready?.reason ?? "",
+        message: ready?.message ?? "",
+      });
     }
     if ((old?.spec.unschedulable ?? false) !== cur.spec.unschedulable) {
       this.out("kube.node.schedulable", name, { node: name, unschedulable: cur.spec.unschedulable });
@@ -148,11 +177,20 @@ export class ClusterObserver implements CacheListener {
       if (cur.spec.nodeName !== "" && (fresh || old!.spec.nodeName === "")) {
         this.out("kube.pod.scheduled", key, { ...base, node: cur.spec.nodeName });
       }
-      const phaseChanged = fresh || old!.status.phase !== cur.status.phase || isPodReady(old!) !== isPodReady(cur);
+      const phaseChanged =
+        fresh || old!.status.phase !== cur.status.phase || isPodReady(old!) !== isPodReady(cur);
       if (phaseChanged && !(fresh && cur.status.phase === "Pending")) {
-        this.out("kube.pod.status", key, { ...base, node: cur.spec.nodeName, phase: cur.status.phase, ready: isPodReady(cur) });
+        this.out("kube.pod.status", key, {
+          ...base,
+          node: cur.spec.nodeName,
+          phase: cur.status.phase,
+          ready: isPodReady(cur),
+        });
       }
-      if (cur.metadata.deletionTimestampUs !== undefined && (fresh || old!.metadata.deletionTimestampUs === undefined)) {
+      if (
+        cur.metadata.deletionTimestampUs !== undefined &&
+        (fresh || old!.metadata.deletionTimestampUs === undefined)
+      ) {
         this.out("kube.pod.terminating", key, { ...base, node: cur.spec.nodeName });
       }
     }
@@ -172,7 +210,13 @@ export class ClusterObserver implements CacheListener {
       else if (p.status.phase === "Running" && isPodReady(p)) available++;
     }
     const c = this.counts;
-    if (c.available === available && c.pending === pending && c.terminating === terminating && c.total === total) return;
+    if (
+      c.available === available &&
+      c.pending === pending &&
+      c.terminating === terminating &&
+      c.total === total
+    )
+      return;
     this.counts = { available, pending, terminating, total };
     this.out("kube.pods", "pods", { available, pending, terminating, total });
   }
@@ -189,7 +233,12 @@ export class ClusterObserver implements CacheListener {
     }
     const a = old?.status;
     const b = cur.status;
-    if (!a || a.availableReplicas !== b.availableReplicas || a.readyReplicas !== b.readyReplicas || old!.spec.replicas !== cur.spec.replicas) {
+    if (
+      !a ||
+      a.availableReplicas !== b.availableReplicas ||
+      a.readyReplicas !== b.readyReplicas ||
+      old!.spec.replicas !== cur.spec.replicas
+    ) {
       this.out("kube.deployment", key, {
         deployment: d.metadata.name,
         replicas: cur.spec.replicas,

@@ -45,7 +45,9 @@ const Target = z
       ),
     TargetSelector,
   ])
-  .describe("What the step acts on: a name, a role, or a selector {role, index}");
+  .describe("What the step acts on: a name, a role, or a selector {role, index}")
+  // Shared by every action: one definition in the JSON Schema ($defs), referenced from each.
+  .meta({ id: "target" });
 
 /** A condition as text, in the language of src/observe/condition.ts. */
 const ConditionText = z.string().min(1);
@@ -64,7 +66,8 @@ const Repeat = z
       "Stop repeating once this condition holds (checked before each repetition)",
     ),
   })
-  .describe("Do the action again every so often: a number of times, or until a condition holds");
+  .describe("Do the action again every so often: a number of times, or until a condition holds")
+  .meta({ id: "repeat" });
 
 function actionStep(name: string, target: "vm" | "host" | "none", args: z.ZodRawShape) {
   const shape: z.ZodRawShape = {
@@ -100,7 +103,7 @@ export const WaitStep = z
   .describe("Wait until a condition holds");
 
 /** A step of a runbook: an action, or a wait. */
-export const Step = z.union([ActionStep, WaitStep]);
+export const Step = z.union([ActionStep, WaitStep]).meta({ id: "step" });
 
 const Trigger = z
   .strictObject({

@@ -87,6 +87,10 @@ function chooseOption(union: LooseDef, data: unknown): AnySchema | undefined {
     });
   }
   if (isRecord(data)) {
+    const mappings = options.filter((o) => mappingKeys(o) !== undefined);
+    // Mapping shapes of which one is itself a union (an action step | a waitFor step): the one
+    // whose own keys the data uses (`do`/`target` vs `waitFor`), else the first (the usual kind).
+    if (mappings.some((o) => defOf(unwrapSchema(o)).type === "union")) return byOwnKeys(mappings, data);
     const objects = options.filter((o) => defOf(unwrapSchema(o)).type === "object");
     if (objects.length === 1) return objects[0];
     // Several mapping shapes ({uniform: …} | {exponential: …}): the one whose keys cover the data's.
@@ -98,6 +102,37 @@ function chooseOption(union: LooseDef, data: unknown): AnySchema | undefined {
     if (fitting.length === 1) return fitting[0];
   }
   return undefined;
+}
+
+/** Keys a mapping-shaped schema allows (every option's, for a union of mappings); else undefined. */
+function mappingKeys(schema: AnySchema, depth = 0): Set<string> | undefined {
+  const def = defOf(unwrapSchema(schema));
+  if (def.type === "object") return new Set(Object.keys(def.shape ?? {}));
+  if (def.type !== "union" || depth > 4) return undefined;
+  const out = new Set<string>();
+  for (const o of def.options ?? []) {
+    const keys = mappingKeys(o, depth + 1);
+    if (keys === undefined) return undefined;
+    for (const k of keys) out.add(k);
+  }
+  return out;
+}
+
+/** The option with the most data keys no other option has (ties and none: the first option). */
+function byOwnKeys(options: readonly AnySchema[], data: Record<string, unknown>): AnySchema | undefined {
+  const keySets = options.map((o) => mappingKeys(o) ?? new Set<string>());
+  let best = 0;
+  let bestScore = 0;
+  keySets.forEach((keys, i) => {
+    const own = Object.keys(data).filter(
+      (k) => keys.has(k) && keySets.every((other, j) => j === i || !other.has(k)),
+    );
+    if (own.length > bestScore) {
+      best = i;
+      bestScore = own.length;
+    }
+  });
+  return options[best];
 }
 
 /**
@@ -137,14 +172,38 @@ export function schemaAt(
   return schema;
 }
 
-/** Unwraps and, for a union, picks the option the value selects (or returns the union itself). */
+/**
+ * Unwraps and, for a union, picks the option the value selects (or returns the union itself);
+ * a chosen option that is a union again (a discriminated union inside a plain one) is resolved
+ * in turn.
+ */
 function resolveUnion(schema: AnySchema | undefined, value: unknown): AnySchema | undefined {
   if (schema === undefined) return undefined;
-  const s = unwrapSchema(schema);
-  const def = defOf(s);
-  if (def.type !== "union") return s;
-  const chosen = chooseOption(def, value);
-  return chosen === undefined ? s : unwrapSchema(chosen);
+  let s = unwrapSchema(schema);
+  for (let guard = 0; guard < 4; guard++) {
+    const def = defOf(s);
+    if (def.type !== "union") return s;
+    const chosen = chooseOption(def, value);
+    if (chosen === undefined) return s;
+    s = unwrapSchema(chosen);
+  }
+  return s;
+}
+
+/**
+ * For a plain union one of whose options is itself a union of mappings (a step: an action or a
+ * wait), the position of the option the mapping `data` is meant for (by the keys only it has);
+ * undefined for any other schema or data.
+ */
+export function nestedUnionOption(schema: AnySchema | undefined, data: unknown): number | undefined {
+  if (schema === undefined || !isRecord(data)) return undefined;
+  const def = defOf(unwrapSchema(schema));
+  if (def.type !== "union" || def.discriminator !== undefined) return undefined;
+  const options = def.options ?? [];
+  if (!options.every((o) => mappingKeys(o) !== undefined)) return undefined;
+  if (!options.some((o) => defOf(unwrapSchema(o)).type === "union")) return undefined;
+  const chosen = byOwnKeys(options, data);
+  return chosen === undefined ? undefined : options.indexOf(chosen);
 }
 
 /** The keys a mapping schema allows, in declaration order (empty when it is not a mapping). */

@@ -14,6 +14,7 @@ import {
   describeExpected,
   discriminatorOf,
   isDurationSchema,
+  nestedUnionOption,
   schemaAt,
   unwrapSchema,
 } from "./schema-walk.js";
@@ -69,21 +70,25 @@ function convert(issue: Issue, prefix: readonly PathSegment[], ctx: IssueContext
   const key = path[path.length - 1];
   const keyName = key === undefined ? "the document" : typeof key === "number" ? `item ${key}` : `"${key}"`;
 
+  const missingField = () => {
+    const parent = path.slice(0, -1);
+    const where = parent.length === 0 ? "at the top level" : `under ${formatPath(parent)}`;
+    const example = isDurationSchema(here) ? `${String(key)}: 10m` : `${String(key)}: …`;
+    const e: InputError = {
+      ...at(parent, "key"),
+      path,
+      message: `missing required field ${keyName}`,
+      expected: describeExpected(here),
+      hint: `add "${example}" ${where}`,
+    };
+    MISSING.add(e);
+    out.push(e);
+  };
+
   switch (issue.code) {
     case "invalid_type": {
       if (!found.present) {
-        const parent = path.slice(0, -1);
-        const where = parent.length === 0 ? "at the top level" : `under ${formatPath(parent)}`;
-        const example = isDurationSchema(here) ? `${String(key)}: 10m` : `${String(key)}: …`;
-        const e: InputError = {
-          ...at(parent, "key"),
-          path,
-          message: `missing required field ${keyName}`,
-          expected: describeExpected(here),
-          hint: `add "${example}" ${where}`,
-        };
-        MISSING.add(e);
-        out.push(e);
+        missingField();
         return;
       }
       if (found.value === null) {
@@ -131,7 +136,13 @@ function convert(issue: Issue, prefix: readonly PathSegment[], ctx: IssueContext
         });
         return;
       }
-      const branch = bestBranch(issue.errors, path, ctx.value);
+      // A required field whose value may take several shapes (a target: a name or a selector).
+      if (!found.present && path.length > 0) {
+        missingField();
+        return;
+      }
+      const meant = nestedUnionOption(here, found.value);
+      const branch = meant !== undefined ? issue.errors[meant] : bestBranch(issue.errors, path, ctx.value);
       if (branch !== undefined) {
         for (const inner of branch) convert(inner, path, ctx, out);
         return;

@@ -3,7 +3,8 @@
  * unit `etcd` on every control-plane VM (stacked topology), the registry that watches them
  * (invariants, roles, cluster state), an operator host `admin` for etcdctl, a client host `client`
  * running the open-loop workload, the lost-write check, and optionally the backup operator of
- * seed 002. Also the role targets `etcd.leader`, `etcd.follower` and `etcd.down`.
+ * seed 002. Also the role targets `etcd.leader`, `etcd.follower`, `etcd.followers` and `etcd.down`
+ * (lists take an index: `etcd.down[0]`).
  *
  * The layer's objects hang off the world in a WeakMap ({@link etcdOf}), so World itself needs no
  * etcd fields.
@@ -159,10 +160,22 @@ export function installEtcdLayer(world: World): EtcdLayer {
     },
   });
 
+  world.roleTargets.set("etcd.followers", {
+    kinds: ["vm", "host"],
+    summary: "every control-plane VM whose etcd member follows the current leader (etcd.followers[1]: the second)",
+    resolve: () => {
+      const leader = cluster.leader();
+      if (leader === undefined) return [];
+      return world.topology.controlPlanes.filter((name) => {
+        const r = cluster.member(name)?.raft;
+        return r != null && name !== leader.host && r.leader === leader.selfId && !r.isLearner;
+      });
+    },
+  });
   world.roleTargets.set("etcd.down", {
     kinds: ["vm", "host"],
-    summary: "the first control-plane VM whose etcd member is not running (to power it on or start it again)",
-    resolve: () => world.topology.controlPlanes.find((name) => cluster.member(name) === undefined),
+    summary: "every control-plane VM whose etcd member is not running (etcd.down[0]: the first)",
+    resolve: () => world.topology.controlPlanes.filter((name) => cluster.member(name) === undefined),
   });
 
   world.finishers.push(() => {

@@ -27,7 +27,8 @@ export const KUBE_PARAMETERS: readonly ParameterSpec[] = [
     type: { kind: "enum", values: ["1.29", "1.30", "1.31", "1.32", "1.33", "1.34"] },
     default: "1.33",
     unit: "",
-    summary: "Kubernetes minor version: decides version-dependent defaults (node-monitor-grace-period) and VERSION columns",
+    summary:
+      "Kubernetes minor version: decides version-dependent defaults (node-monitor-grace-period) and VERSION columns",
     source: "node-monitor-grace-period 40s → 50s in 1.32 (kubernetes PR #126287, capi-kube.md §5)",
   },
   {
@@ -36,15 +37,18 @@ export const KUBE_PARAMETERS: readonly ParameterSpec[] = [
     default: "staticPods",
     unit: "",
     summary: "How control-plane components run: kubeadm static pods (kubelet-managed) or systemd units",
-    source: "kubeadm static pod manifests (cmd/kubeadm/app/phases/controlplane); systemd units as in seed 003",
+    source:
+      "kubeadm static pod manifests (cmd/kubeadm/app/phases/controlplane); systemd units as in seed 003",
   },
   {
     key: "kube.endpoint",
     type: { kind: "enum", values: ["haproxy", "kube-vip", "direct"] },
     default: "haproxy",
     unit: "",
-    summary: "The control-plane endpoint: HAProxy with /readyz checks, a kube-vip VIP, or the first control plane directly",
-    source: "CAPV HAProxy (≤ v1.7) and kube-vip templates (capi-kube.md §4.4); seed 003 talks to its single master",
+    summary:
+      "The control-plane endpoint: HAProxy with /readyz checks, a kube-vip VIP, or the first control plane directly",
+    source:
+      "CAPV HAProxy (≤ v1.7) and kube-vip templates (capi-kube.md §4.4); seed 003 talks to its single master",
   },
   {
     key: "kube.etcdTopology",
@@ -52,18 +56,30 @@ export const KUBE_PARAMETERS: readonly ParameterSpec[] = [
     default: "stacked",
     unit: "",
     summary: "stacked: each apiserver uses only its local etcd member; external: every member",
-    source: "kubeadm --etcd-servers=https://127.0.0.1:2379 for local etcd (cmd/kubeadm/app/phases/controlplane/manifests.go, capi-kube.md §5)",
+    source:
+      "kubeadm --etcd-servers=https://127.0.0.1:2379 for local etcd (cmd/kubeadm/app/phases/controlplane/manifests.go, capi-kube.md §5)",
   },
-  duration("kube.clusterAge", 2 * HOUR, "How old the cluster is when the run starts (AGE columns)", "assumption; seed 003 shows nodes aged 7h"),
+  duration(
+    "kube.clusterAge",
+    2 * HOUR,
+    "How old the cluster is when the run starts (AGE columns)",
+    "assumption; seed 003 shows nodes aged 7h",
+  ),
   {
     key: "kube.zones",
     type: { kind: "integer", min: 1, max: 9 },
     default: 1,
     unit: "zones",
     summary: "Failure zones the nodes are spread over (label topology.kubernetes.io/zone); 1 = no zone label",
-    source: "assumption; the node lifecycle controller handles disruption per zone (kubernetes.io taint-based evictions)",
+    source:
+      "assumption; the node lifecycle controller handles disruption per zone (kubernetes.io taint-based evictions)",
   },
-  duration("kube.client.dialTimeout", 30 * SECOND, "client-go TCP dial timeout", "client-go transport net.Dialer Timeout 30s (k8s.io/client-go transport)"),
+  duration(
+    "kube.client.dialTimeout",
+    30 * SECOND,
+    "client-go TCP dial timeout",
+    "client-go transport net.Dialer Timeout 30s (k8s.io/client-go transport)",
+  ),
   duration(
     "kube.client.readIdleTimeout",
     30 * SECOND,
@@ -76,7 +92,12 @@ export const KUBE_PARAMETERS: readonly ParameterSpec[] = [
     "client-go HTTP/2 PingTimeout: a connection whose ping is not answered is closed",
     "k8s.io/apimachinery pkg/util/net/http.go (pingTimeoutSeconds default 15)",
   ),
-  duration("kube.apiserver.requestTimeout", MINUTE, "kube-apiserver --request-timeout", "kube-apiserver reference, default 1m0s (capi-kube.md §5)"),
+  duration(
+    "kube.apiserver.requestTimeout",
+    MINUTE,
+    "kube-apiserver --request-timeout",
+    "kube-apiserver reference, default 1m0s (capi-kube.md §5)",
+  ),
   duration(
     "kube.apiserver.etcdHealthcheckTimeout",
     2 * SECOND,
@@ -95,7 +116,8 @@ export const KUBE_PARAMETERS: readonly ParameterSpec[] = [
     default: 300,
     unit: "s",
     summary: "Toleration of node.kubernetes.io/not-ready:NoExecute added to every pod",
-    source: "kube-apiserver --default-not-ready-toleration-seconds 300 (DefaultTolerationSeconds admission, capi-kube.md §5)",
+    source:
+      "kube-apiserver --default-not-ready-toleration-seconds 300 (DefaultTolerationSeconds admission, capi-kube.md §5)",
   },
   {
     key: "kube.apiserver.defaultUnreachableTolerationSeconds",
@@ -141,8 +163,18 @@ export const KUBE_PARAMETERS: readonly ParameterSpec[] = [
     summary: "From SIGTERM to a workload container's exit (nginx quits promptly)",
     source: "assumption; bounded by terminationGracePeriodSeconds 30",
   },
-  duration("kube.kubelet.crashLoopBackOffInitial", 10 * SECOND, "First restart delay of a crashed container", "kubelet CrashLoopBackOff initial 10s (pkg/kubelet/kubelet.go)"),
-  duration("kube.kubelet.crashLoopBackOffMax", 5 * MINUTE, "Maximum restart delay of a crashing container", "kubelet MaxContainerBackOff 300s (pkg/kubelet/kubelet.go)"),
+  duration(
+    "kube.kubelet.crashLoopBackOffInitial",
+    10 * SECOND,
+    "Delay before the second restart of a crashing container (the first is immediate); doubles each time",
+    "kubelet CrashLoopBackOff initial 10s (pkg/kubelet/kubelet.go)",
+  ),
+  duration(
+    "kube.kubelet.crashLoopBackOffMax",
+    5 * MINUTE,
+    "Maximum restart delay of a crashing container",
+    "kubelet MaxContainerBackOff 300s (pkg/kubelet/kubelet.go)",
+  ),
   duration(
     "kube.kcm.nodeMonitorPeriod",
     5 * SECOND,
@@ -190,16 +222,52 @@ export const KUBE_PARAMETERS: readonly ParameterSpec[] = [
     type: { kind: "integer", min: 0, max: 100000 },
     default: 50,
     unit: "nodes",
-    summary: "--large-cluster-size-threshold: zones above this keep tainting at the secondary rate when disrupted",
+    summary:
+      "--large-cluster-size-threshold: zones above this keep tainting at the secondary rate when disrupted",
     source: "kube-controller-manager reference default 50",
   },
-  duration("kube.leaderElection.leaseDuration", 15 * SECOND, "Leader lease of kube-controller-manager and kube-scheduler", "component-base RecommendedDefaultLeaderElectionConfiguration 15s (capi-kube.md §5)"),
-  duration("kube.leaderElection.renewDeadline", 10 * SECOND, "A leader that cannot renew within this steps down (and exits)", "component-base default 10s (capi-kube.md §5)"),
-  duration("kube.leaderElection.retryPeriod", 2 * SECOND, "How often candidates try and leaders renew", "component-base default 2s (capi-kube.md §5)"),
-  duration("kube.kubeVip.leaseDuration", 15 * SECOND, "kube-vip vip_leaseduration", "CAPV kube-vip template vip_leaseduration 15 (capi-kube.md §4.4)"),
-  duration("kube.kubeVip.renewDeadline", 10 * SECOND, "kube-vip vip_renewdeadline", "CAPV kube-vip template vip_renewdeadline 10 (capi-kube.md §4.4)"),
-  duration("kube.kubeVip.retryPeriod", 2 * SECOND, "kube-vip vip_retryperiod", "CAPV kube-vip template vip_retryperiod 2 (capi-kube.md §4.4)"),
-  duration("kube.apiserver.livenessPeriod", 10 * SECOND, "Liveness probe period of the kube-apiserver static pod", "kubeadm staticpod utils.go periodSeconds 10 (capi-kube.md §5)"),
+  duration(
+    "kube.leaderElection.leaseDuration",
+    15 * SECOND,
+    "Leader lease of kube-controller-manager and kube-scheduler",
+    "component-base RecommendedDefaultLeaderElectionConfiguration 15s (capi-kube.md §5)",
+  ),
+  duration(
+    "kube.leaderElection.renewDeadline",
+    10 * SECOND,
+    "A leader that cannot renew within this steps down (and exits)",
+    "component-base default 10s (capi-kube.md §5)",
+  ),
+  duration(
+    "kube.leaderElection.retryPeriod",
+    2 * SECOND,
+    "How often candidates try and leaders renew",
+    "component-base default 2s (capi-kube.md §5)",
+  ),
+  duration(
+    "kube.kubeVip.leaseDuration",
+    15 * SECOND,
+    "kube-vip vip_leaseduration",
+    "CAPV kube-vip template vip_leaseduration 15 (capi-kube.md §4.4)",
+  ),
+  duration(
+    "kube.kubeVip.renewDeadline",
+    10 * SECOND,
+    "kube-vip vip_renewdeadline",
+    "CAPV kube-vip template vip_renewdeadline 10 (capi-kube.md §4.4)",
+  ),
+  duration(
+    "kube.kubeVip.retryPeriod",
+    2 * SECOND,
+    "kube-vip vip_retryperiod",
+    "CAPV kube-vip template vip_retryperiod 2 (capi-kube.md §4.4)",
+  ),
+  duration(
+    "kube.apiserver.livenessPeriod",
+    10 * SECOND,
+    "Liveness probe period of the kube-apiserver static pod",
+    "kubeadm staticpod utils.go periodSeconds 10 (capi-kube.md §5)",
+  ),
   {
     key: "kube.apiserver.livenessFailureThreshold",
     type: { kind: "integer", min: 1, max: 100 },
@@ -208,8 +276,18 @@ export const KUBE_PARAMETERS: readonly ParameterSpec[] = [
     summary: "Failed /livez probes before the kubelet restarts kube-apiserver",
     source: "kubeadm staticpod utils.go failureThreshold 8 (capi-kube.md §5)",
   },
-  duration("kube.apiserver.livenessInitialDelay", 10 * SECOND, "Liveness/startup probe initial delay", "kubeadm staticpod utils.go initialDelaySeconds 10 (capi-kube.md §5)"),
-  duration("kube.apiserver.livenessTimeout", 15 * SECOND, "Liveness probe timeout", "kubeadm staticpod utils.go timeoutSeconds 15 (capi-kube.md §5)"),
+  duration(
+    "kube.apiserver.livenessInitialDelay",
+    10 * SECOND,
+    "Liveness/startup probe initial delay",
+    "kubeadm staticpod utils.go initialDelaySeconds 10 (capi-kube.md §5)",
+  ),
+  duration(
+    "kube.apiserver.livenessTimeout",
+    15 * SECOND,
+    "Liveness probe timeout",
+    "kubeadm staticpod utils.go timeoutSeconds 15 (capi-kube.md §5)",
+  ),
   {
     key: "kube.apiserver.startupFailureThreshold",
     type: { kind: "integer", min: 1, max: 1000 },
@@ -226,7 +304,12 @@ export const KUBE_PARAMETERS: readonly ParameterSpec[] = [
     summary: "Start of a control-plane component's container or unit (before its own start-up)",
     source: "assumption",
   },
-  duration("kube.component.restartSec", 5 * SECOND, "systemd RestartSec of the control-plane units (Restart=always)", "assumption: RestartSec=5 as in Kubernetes-the-hard-way units (seed 003 layout)"),
+  duration(
+    "kube.component.restartSec",
+    5 * SECOND,
+    "systemd RestartSec of the control-plane units (Restart=always)",
+    "assumption: RestartSec=5 as in Kubernetes-the-hard-way units (seed 003 layout)",
+  ),
   {
     key: "kube.workload.deployments",
     type: { kind: "integer", min: 0, max: 1000 },
@@ -251,6 +334,16 @@ export const KUBE_PARAMETERS: readonly ParameterSpec[] = [
     summary: "NodePort of the workload Service",
     source: "seed 003: svc/nginx 8000:31000/TCP",
   },
-  duration("kube.probe.interval", SECOND, "How often the API and Service probes send a request", "assumption (a synthetic monitor)"),
-  duration("kube.probe.timeout", 5 * SECOND, "Timeout of one API or Service probe request", "assumption (a synthetic monitor)"),
+  duration(
+    "kube.probe.interval",
+    SECOND,
+    "How often the API and Service probes send a request",
+    "assumption (a synthetic monitor)",
+  ),
+  duration(
+    "kube.probe.timeout",
+    5 * SECOND,
+    "Timeout of one API or Service probe request",
+    "assumption (a synthetic monitor)",
+  ),
 ];

@@ -15,7 +15,12 @@ function setup() {
   const etcd = new FakeEtcdCluster(sim, { members: ["cp-0", "cp-1", "cp-2"] });
   const client = etcd.client(["cp-0"]);
   const caches = new Map<Resource, WatchCache>();
-  const clock = { get now() { return sim.now; }, after: (d: number, fn: () => void) => void sim.after(d, fn) };
+  const clock = {
+    get now() {
+      return sim.now;
+    },
+    after: (d: number, fn: () => void) => void sim.after(d, fn),
+  };
   for (const r of ["nodes", "pods"] as const) {
     const c = new WatchCache(resourceInfo(r), client, clock, undefined);
     caches.set(r, c);
@@ -49,7 +54,13 @@ function setup() {
 function pod(name: string): Pod {
   return {
     kind: "Pod",
-    metadata: newMeta({ name, namespace: "default", uid: "", creationTimestampUs: 0, labels: { app: "web" } }),
+    metadata: newMeta({
+      name,
+      namespace: "default",
+      uid: "",
+      creationTimestampUs: 0,
+      labels: { app: "web" },
+    }),
     spec: webPodSpec("nginx:1.27", 80),
     status: { phase: "Pending", conditions: [], podIP: "", hostIP: "", restartCount: 0 },
   };
@@ -88,15 +99,24 @@ describe("kube-apiserver request handling over etcd", () => {
 
   it("refuses an update with a stale resourceVersion with 409 Conflict", () => {
     const { call } = setup();
-    const created = call({ verb: "create", resource: "pods", namespace: "default", body: pod("web-1") }).object!;
-    const first = call({ verb: "update", resource: "pods", body: { ...created, metadata: { ...created.metadata, labels: { a: "1" } } } as AnyObject });
+    const created = call({ verb: "create", resource: "pods", namespace: "default", body: pod("web-1") })
+      .object!;
+    const first = call({
+      verb: "update",
+      resource: "pods",
+      body: { ...created, metadata: { ...created.metadata, labels: { a: "1" } } } as AnyObject,
+    });
     expect(first.status.code).toBe(200);
-    const stale = call({ verb: "update", resource: "pods", body: { ...created, metadata: { ...created.metadata, labels: { a: "2" } } } as AnyObject });
+    const stale = call({
+      verb: "update",
+      resource: "pods",
+      body: { ...created, metadata: { ...created.metadata, labels: { a: "2" } } } as AnyObject,
+    });
     expect(stale.status.code).toBe(409);
     expect(stale.status.message).toContain("the object has been modified");
-    expect(call({ verb: "create", resource: "pods", namespace: "default", body: pod("web-1") }).status.reason).toBe(
-      "AlreadyExists",
-    );
+    expect(
+      call({ verb: "create", resource: "pods", namespace: "default", body: pod("web-1") }).status.reason,
+    ).toBe("AlreadyExists");
   });
 
   it("serves resourceVersion=0 lists from the watch cache while quorum reads fail without quorum", () => {
@@ -129,10 +149,30 @@ describe("kube-apiserver request handling over etcd", () => {
   it("deletes a bound pod gracefully and an unbound pod at once", () => {
     const { call, etcd } = setup();
     call({ verb: "create", resource: "pods", namespace: "default", body: pod("web-1") });
-    call({ verb: "create", resource: "pods", namespace: "default", body: pod("web-2"), subresource: undefined });
-    const bound = call({ verb: "create", resource: "pods", namespace: "default", name: "web-1", subresource: "binding", targetNode: "worker-0" });
+    call({
+      verb: "create",
+      resource: "pods",
+      namespace: "default",
+      body: pod("web-2"),
+      subresource: undefined,
+    });
+    const bound = call({
+      verb: "create",
+      resource: "pods",
+      namespace: "default",
+      name: "web-1",
+      subresource: "binding",
+      targetNode: "worker-0",
+    });
     expect((bound.object as Pod).spec.nodeName).toBe("worker-0");
-    const again = call({ verb: "create", resource: "pods", namespace: "default", name: "web-1", subresource: "binding", targetNode: "worker-1" });
+    const again = call({
+      verb: "create",
+      resource: "pods",
+      namespace: "default",
+      name: "web-1",
+      subresource: "binding",
+      targetNode: "worker-1",
+    });
     expect(again.status.code).toBe(409);
     const d1 = call({ verb: "delete", resource: "pods", namespace: "default", name: "web-1" });
     expect(d1.object?.metadata.deletionTimestampUs).toBeDefined();

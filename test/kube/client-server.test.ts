@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { LoadBalancer } from "../../src/infra/loadbalancer.js";
 import type { ApiResponse } from "../../src/kube/api/request.js";
 import { ApiServer } from "../../src/kube/apiserver/server.js";
 import { ApiClient } from "../../src/kube/client/client.js";
@@ -6,7 +7,6 @@ import { hostEndpoint, loadBalancerEndpoint } from "../../src/kube/client/endpoi
 import { Informer } from "../../src/kube/client/informer.js";
 import { makeNode } from "../../src/kube/objects/build.js";
 import type { Node } from "../../src/kube/objects/index.js";
-import { LoadBalancer } from "../../src/infra/loadbalancer.js";
 import { SECOND } from "../../src/sim/time.js";
 import { CLIENT_SETTINGS, vmWorld } from "./helpers.js";
 
@@ -37,11 +37,19 @@ function world() {
   };
   for (const h of ["cp-0", "cp-1", "cp-2"]) startServer(h);
   w.sim.runUntil(5 * SECOND);
-  const call = (client: ApiClient, req: Parameters<ApiClient["request"]>[0], timeoutUs?: number): ApiResponse => {
+  const call = (
+    client: ApiClient,
+    req: Parameters<ApiClient["request"]>[0],
+    timeoutUs?: number,
+  ): ApiResponse => {
     let out: ApiResponse | undefined;
-    client.request(req, (r) => {
-      out = r;
-    }, timeoutUs);
+    client.request(
+      req,
+      (r) => {
+        out = r;
+      },
+      timeoutUs,
+    );
     w.sim.runUntilTrue(() => out !== undefined, w.sim.now + 120 * SECOND);
     if (!out) throw new Error("no answer");
     return out;
@@ -50,13 +58,29 @@ function world() {
 }
 
 const node = (name: string) =>
-  makeNode({ name, address: "10.0.0.1", controlPlane: false, kubeletVersion: "v1.33.0", podCIDR: "10.244.1.0/24", createdAtUs: 0 });
+  makeNode({
+    name,
+    address: "10.0.0.1",
+    controlPlane: false,
+    kubeletVersion: "v1.33.0",
+    podCIDR: "10.244.1.0/24",
+    createdAtUs: 0,
+  });
 
 describe("API requests over the network", () => {
   it("a kubelet-like client creates and reads objects through an apiserver on port 6443", () => {
     const w = world();
-    const client = new ApiClient(w.network, "worker-0", w.scope("worker-0"), hostEndpoint(w.network, "cp-1"), CLIENT_SETTINGS, "test");
-    expect(w.call(client, { verb: "create", resource: "nodes", body: node("worker-0") }).status.code).toBe(201);
+    const client = new ApiClient(
+      w.network,
+      "worker-0",
+      w.scope("worker-0"),
+      hostEndpoint(w.network, "cp-1"),
+      CLIENT_SETTINGS,
+      "test",
+    );
+    expect(w.call(client, { verb: "create", resource: "nodes", body: node("worker-0") }).status.code).toBe(
+      201,
+    );
     const got = w.call(client, { verb: "get", resource: "nodes", name: "worker-0" });
     expect(got.status.code).toBe(200);
     expect(got.object?.metadata.name).toBe("worker-0");
@@ -66,7 +90,14 @@ describe("API requests over the network", () => {
   it("reports connection refused in kubectl's words when the apiserver is not running", () => {
     const w = world();
     w.servers.get("cp-0")!.kill();
-    const client = new ApiClient(w.network, "admin", w.scope("worker-0"), hostEndpoint(w.network, "cp-0"), CLIENT_SETTINGS, "kubectl");
+    const client = new ApiClient(
+      w.network,
+      "admin",
+      w.scope("worker-0"),
+      hostEndpoint(w.network, "cp-0"),
+      CLIENT_SETTINGS,
+      "kubectl",
+    );
     const r = w.call(client, { verb: "list", resource: "pods", namespace: "default" });
     expect(r.status.code).toBe(0);
     expect(r.status.message).toMatch(/^dial tcp 192\.168\.3\.\d+:6443: connect: connection refused$/);
@@ -80,21 +111,40 @@ describe("API requests over the network", () => {
       check: (b, done) => done(w.network.isListening(b.host, b.port)),
       backends: ["cp-0", "cp-1", "cp-2"].map((h) => ({ name: h, host: h, port: 6443 })),
     });
-    const client = new ApiClient(w.network, "worker-0", w.scope("worker-0"), loadBalancerEndpoint(lb, "192.168.3.100"), CLIENT_SETTINGS, "kubelet");
-    const inf = new Informer<Node>(client, w.scope("worker-0"), w.sim.rng.stream("inf"), { resource: "nodes" });
+    const client = new ApiClient(
+      w.network,
+      "worker-0",
+      w.scope("worker-0"),
+      loadBalancerEndpoint(lb, "192.168.3.100"),
+      CLIENT_SETTINGS,
+      "kubelet",
+    );
+    const inf = new Informer<Node>(client, w.scope("worker-0"), w.sim.rng.stream("inf"), {
+      resource: "nodes",
+    });
     const ended: number[] = [];
     inf.start();
     w.sim.runUntil(w.sim.now + SECOND);
     expect(client.server).toBe("cp-0");
     const t0 = w.sim.now;
     w.hypervisor.powerOff("cp-0");
-    client.watch({ verb: "watch", resource: "pods" }, { events: () => {}, ended: () => ended.push(w.sim.now - t0) });
+    client.watch(
+      { verb: "watch", resource: "pods" },
+      { events: () => {}, ended: () => ended.push(w.sim.now - t0) },
+    );
     w.sim.runUntil(t0 + 60 * SECOND);
     expect(ended).toHaveLength(1);
     expect(ended[0]).toBeGreaterThanOrEqual(30 * SECOND);
     expect(ended[0]).toBeLessThanOrEqual(46 * SECOND);
     // The informer re-lists through the load balancer, which now picks a live apiserver.
-    const writer = new ApiClient(w.network, "admin", w.scope("cp-2"), hostEndpoint(w.network, "cp-2"), CLIENT_SETTINGS, "admin");
+    const writer = new ApiClient(
+      w.network,
+      "admin",
+      w.scope("cp-2"),
+      hostEndpoint(w.network, "cp-2"),
+      CLIENT_SETTINGS,
+      "admin",
+    );
     w.call(writer, { verb: "create", resource: "nodes", body: node("worker-9") });
     w.sim.runUntil(w.sim.now + 35 * SECOND);
     expect(inf.get("worker-9")?.metadata.name).toBe("worker-9");
@@ -102,9 +152,25 @@ describe("API requests over the network", () => {
 
   it("an informer keeps its copy and catches up after the apiserver restarts", () => {
     const w = world();
-    const client = new ApiClient(w.network, "worker-0", w.scope("worker-0"), hostEndpoint(w.network, "cp-0"), CLIENT_SETTINGS, "c");
-    const writer = new ApiClient(w.network, "admin", w.scope("cp-1"), hostEndpoint(w.network, "cp-1"), CLIENT_SETTINGS, "w");
-    const inf = new Informer<Node>(client, w.scope("worker-0"), w.sim.rng.stream("inf"), { resource: "nodes" });
+    const client = new ApiClient(
+      w.network,
+      "worker-0",
+      w.scope("worker-0"),
+      hostEndpoint(w.network, "cp-0"),
+      CLIENT_SETTINGS,
+      "c",
+    );
+    const writer = new ApiClient(
+      w.network,
+      "admin",
+      w.scope("cp-1"),
+      hostEndpoint(w.network, "cp-1"),
+      CLIENT_SETTINGS,
+      "w",
+    );
+    const inf = new Informer<Node>(client, w.scope("worker-0"), w.sim.rng.stream("inf"), {
+      resource: "nodes",
+    });
     const seen: string[] = [];
     inf.addHandlers({ added: (n) => seen.push(n.metadata.name) });
     inf.start();

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Node, Pod } from "../../src/kube/objects/index.js";
-import { isPodReady } from "../../src/kube/objects/pod.js";
 import { nodeReadyStatus } from "../../src/kube/objects/node.js";
+import { isPodReady } from "../../src/kube/objects/pod.js";
 import { SECOND } from "../../src/sim/time.js";
 import { kubeHarness } from "./harness.js";
 
@@ -22,14 +22,18 @@ describe("a settled kubeadm cluster on the fake etcd", () => {
     expect(pods).toHaveLength(3);
     expect(pods.every((p) => isPodReady(p) && p.status.phase === "Running")).toBe(true);
     expect(new Set(pods.map((p) => p.spec.nodeName))).toEqual(new Set(["worker-0", "worker-1", "worker-2"]));
-    const leaders = h.sink.records.filter((r) => r.kind === "kube.leader" && r.event === "acquired").map((r) => r.lease);
+    const leaders = h.sink.records
+      .filter((r) => r.kind === "kube.leader" && r.event === "acquired")
+      .map((r) => r.lease);
     expect(leaders.sort()).toEqual(["kube-controller-manager", "kube-scheduler"]);
     expect(h.lb?.upCount).toBe(3);
     expect(h.sink.records.filter((r) => r.kind === "kube.api.probe").map((r) => r.ok)).toEqual([true]);
     expect(h.sink.records.filter((r) => r.kind === "kube.service.probe").map((r) => r.ok)).toEqual([true]);
     expect(h.sink.records.filter((r) => r.kind === "kube.node.ready")).toEqual([]);
     // No restarts of anything during a quiet minute.
-    expect(h.sink.records.filter((r) => r.kind === "kube.container" || r.kind === "unit.state" && r.t > 0)).toEqual([]);
+    expect(
+      h.sink.records.filter((r) => r.kind === "kube.container" || (r.kind === "unit.state" && r.t > 0)),
+    ).toEqual([]);
   });
 
   it("kubectl get nodes prints the kubectl table through the load balancer", () => {
@@ -40,13 +44,13 @@ describe("a settled kubeadm cluster on the fake etcd", () => {
     const r = h.lastKubectl();
     expect(r?.ok).toBe(true);
     expect(String(r?.output).split("\n")).toEqual([
-      "NAME       STATUS   ROLES           AGE   VERSION",
-      "cp-0       Ready    control-plane   2h    v1.33.0",
-      "cp-1       Ready    control-plane   2h    v1.33.0",
-      "cp-2       Ready    control-plane   2h    v1.33.0",
-      "worker-0   Ready    <none>          2h    v1.33.0",
-      "worker-1   Ready    <none>          2h    v1.33.0",
-      "worker-2   Ready    <none>          2h    v1.33.0",
+      "NAME       STATUS   ROLES           AGE    VERSION",
+      "cp-0       Ready    control-plane   120m   v1.33.0",
+      "cp-1       Ready    control-plane   120m   v1.33.0",
+      "cp-2       Ready    control-plane   120m   v1.33.0",
+      "worker-0   Ready    <none>          120m   v1.33.0",
+      "worker-1   Ready    <none>          120m   v1.33.0",
+      "worker-2   Ready    <none>          120m   v1.33.0",
     ]);
   });
 });

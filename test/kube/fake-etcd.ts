@@ -170,11 +170,15 @@ export class FakeEtcdCluster {
     op: () => T,
   ): void {
     const member = this.pickMember(endpoints);
-    if (member === undefined) return this.fail(done, REFUSED, this.latencyUs);
+    if (member === undefined) {
+      this.fail(done, REFUSED, this.latencyUs);
+      return;
+    }
     const deadline = options?.timeoutUs;
     if (!this.hasQuorum()) {
-      if (deadline !== undefined && deadline < this.requestTimeoutUs) return this.fail(done, DEADLINE, deadline);
-      return this.fail(done, TIMED_OUT, this.requestTimeoutUs);
+      if (deadline !== undefined && deadline < this.requestTimeoutUs) this.fail(done, DEADLINE, deadline);
+      else this.fail(done, TIMED_OUT, this.requestTimeoutUs);
+      return;
     }
     this.answer(done, op());
   }
@@ -201,7 +205,8 @@ export class FakeEtcdCluster {
     const rev = writes ? this.revision + 1 : this.revision;
     const events: WatchEvent[] = [];
     const responses: TxnOpResponse[] = ops.map((o) => {
-      if (o.type === "range") return { type: "range", response: this.range(o.key, { prefix: o.prefix ?? false }) };
+      if (o.type === "range")
+        return { type: "range", response: this.range(o.key, { prefix: o.prefix ?? false }) };
       if (o.type === "put") return { type: "put", response: this.put(o.key, o.value, o.bytes, rev, events) };
       return { type: "delete", response: this.del(o.key, o.prefix ?? false, rev, events) };
     });
@@ -364,7 +369,13 @@ class FakeEtcdClient implements EtcdClient {
     private readonly endpoints: readonly string[],
   ) {}
 
-  put(key: string, value: unknown, bytes: number, done: Callback<PutResponse>, options?: RequestOptions): void {
+  put(
+    key: string,
+    value: unknown,
+    bytes: number,
+    done: Callback<PutResponse>,
+    options?: RequestOptions,
+  ): void {
     this.cluster.quorumOp(this.endpoints, options, done, () => {
       const r = this.cluster.txn([], [{ type: "put", key, value, bytes }], []);
       return (r.responses[0] as { response: PutResponse }).response;
@@ -373,8 +384,9 @@ class FakeEtcdClient implements EtcdClient {
 
   get(key: string, done: Callback<RangeResponse>, options?: RangeOptions & RequestOptions): void {
     if (options?.serializable) {
-      if (this.cluster.pickMember(this.endpoints) === undefined) return this.cluster.fail(done, REFUSED, 1_000);
-      return this.cluster.answer(done, this.cluster.range(key, options));
+      if (this.cluster.pickMember(this.endpoints) === undefined) this.cluster.fail(done, REFUSED, 1_000);
+      else this.cluster.answer(done, this.cluster.range(key, options));
+      return;
     }
     this.cluster.quorumOp(this.endpoints, options, done, () => this.cluster.range(key, options));
   }

@@ -13,7 +13,7 @@ import type { KubeSettings } from "../../src/kube/settings.js";
 import { constant } from "../../src/sim/distribution.js";
 import { Simulation } from "../../src/sim/simulation.js";
 import { SECOND } from "../../src/sim/time.js";
-import { MemorySink, type TraceRecord, Trace } from "../../src/sim/trace.js";
+import { MemorySink, Trace, type TraceRecord } from "../../src/sim/trace.js";
 import { kubeSettingsFrom } from "../../src/world/kube-world.js";
 import { ParameterSet } from "../../src/world/parameter-set.js";
 import { FakeEtcdCluster } from "./fake-etcd.js";
@@ -32,7 +32,10 @@ export interface HarnessOptions {
 export function kubeHarness(options: HarnessOptions = {}) {
   const sink = new MemorySink();
   const sim = new Simulation({ seed: options.seed ?? 1, trace: new Trace().addSink(sink) });
-  const network = new Network(sim, { latency: constant(250), bandwidthBytesPerSec: Number.POSITIVE_INFINITY });
+  const network = new Network(sim, {
+    latency: constant(250),
+    bandwidthBytesPerSec: Number.POSITIVE_INFINITY,
+  });
   const hypervisor = new Hypervisor(sim, { network, bootDuration: constant(30 * SECOND) });
   const cps = Array.from({ length: options.controlPlanes ?? 3 }, (_, i) => `cp-${i}`);
   const workers = Array.from({ length: options.workers ?? 3 }, (_, i) => `worker-${i}`);
@@ -82,7 +85,7 @@ export function kubeHarness(options: HarnessOptions = {}) {
   cluster.install();
   const kubectl = new Kubectl({
     adminClient: () => cluster.adminClient(),
-    endpointAddress: settings.endpointAddress,
+    endpointAddress: settings.endpoint === "direct" ? network.hostAddress(cps[0]!) : settings.endpointAddress,
     get now() {
       return sim.now;
     },

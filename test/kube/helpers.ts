@@ -21,7 +21,10 @@ export const CLIENT_SETTINGS: ClientSettings = {
 export function vmWorld(controlPlanes: readonly string[], workers: readonly string[] = [], seed = 1) {
   const sink = new MemorySink();
   const sim = new Simulation({ seed, trace: new Trace().addSink(sink) });
-  const network = new Network(sim, { latency: constant(300), bandwidthBytesPerSec: Number.POSITIVE_INFINITY });
+  const network = new Network(sim, {
+    latency: constant(300),
+    bandwidthBytesPerSec: Number.POSITIVE_INFINITY,
+  });
   const hypervisor = new Hypervisor(sim, { network, bootDuration: constant(20 * SECOND) });
   const vms = new Map<string, Vm>();
   for (const n of [...controlPlanes, ...workers]) vms.set(n, hypervisor.create(n, { running: true }));

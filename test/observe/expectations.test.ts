@@ -30,7 +30,22 @@ function plan(expectations: Omit<PlannedExpectation, "line" | "col" | "index">[]
     model: "test",
     durationUs: 10 * MINUTE,
     set: [],
-    steps: [{ index: 0, atUs: MINUTE, action: "vm.powerOff", target: "cp-0", args: {}, line: 1, col: 1 }],
+    steps: [
+      {
+        kind: "action",
+        index: 0,
+        path: "spec.steps[0]",
+        timing: { kind: "at", us: MINUTE },
+        atUs: MINUTE,
+        timeKnown: true,
+        action: "vm.powerOff",
+        target: "cp-0",
+        args: {},
+        line: 1,
+        col: 1,
+      },
+    ],
+    triggers: [],
     expectations: expectations.map((e, i) => ({ ...e, index: i, line: i + 1, col: 1 })),
   };
 }

@@ -7,6 +7,7 @@ import {
   type InputError,
   loadExperimentText,
   nameResolvers,
+  type PlannedStep,
 } from "../../src/scenario/index.js";
 import { MINUTE, SECOND } from "../../src/sim/time.js";
 
@@ -35,6 +36,10 @@ function planOf(spec: string): ExperimentPlan {
   if (plan === undefined) throw new Error(formatInputErrors(errors));
   return plan;
 }
+/** The action steps of a plan (a list with no waits). */
+function actionsOf(plan: ExperimentPlan): PlannedStep[] {
+  return plan.steps.filter((s): s is PlannedStep => s.kind === "action");
+}
 function messagesOf(spec: string): string[] {
   const { plan, errors } = compile(spec);
   expect(plan).toBeUndefined();
@@ -59,7 +64,7 @@ describe("step times", () => {
       do: vm.delete
       target: cp-2
 `);
-    expect(plan.steps.map((s) => [s.index, s.atUs, s.action, s.target ?? "-", s.line])).toEqual([
+    expect(actionsOf(plan).map((s) => [s.index, s.atUs, s.action, s.target ?? "-", s.line])).toEqual([
       [0, 0, "vm.powerOff", "cp-0", 7],
       [1, 1.5 * SECOND, "vm.powerOn", "cp-0", 9],
       [2, 2 * MINUTE, "vm.reset", "cp-1", 12],
@@ -125,7 +130,8 @@ describe("step times", () => {
 
 describe("targets and arguments", () => {
   it("parses distributions and resolves partition hosts", () => {
-    const steps = planOf(`  duration: 10m
+    const steps = actionsOf(
+      planOf(`  duration: 10m
   steps:
     - do: net.delay
       target: cp-0
@@ -142,7 +148,8 @@ describe("targets and arguments", () => {
       do: net.partition
       groups: [["controlPlane[0]"], [cp-1, cp-2]]
       note: split
-`).steps;
+`),
+    );
     expect(steps.map((s) => s.args)).toEqual([
       { latency: { kind: "constant", value: 5000 } },
       { fsync: { kind: "normal", mean: 10000, stddev: 2000 } },

@@ -9,6 +9,11 @@ const obj = (x: unknown): Json => x as Json;
 
 describe("experimentJsonSchema", () => {
   const schema = experimentJsonSchema();
+  /** Follows a local `$ref` (shared parts of the schema live in `$defs`). */
+  const deref = (x: unknown): Json => {
+    const ref = obj(x).$ref;
+    return typeof ref === "string" ? obj(obj(schema.$defs)[ref.replace("#/$defs/", "")]) : obj(x);
+  };
   const props = obj(schema.properties);
   const spec = obj(props.spec);
   const specProps = obj(spec.properties);
@@ -32,13 +37,31 @@ describe("experimentJsonSchema", () => {
   });
 
   it("has one step shape per action, with target required exactly when the action takes one", () => {
-    const options = obj(obj(specProps.steps).items).oneOf as Json[];
+    // A step is an action (one shape per action) or a wait.
+    const [actions, wait] = deref(obj(specProps.steps).items).anyOf as Json[];
+    expect(obj(obj(wait).properties).waitFor).toBeDefined();
+    expect(obj(wait).required).toEqual(["waitFor"]);
+    const options = obj(actions).oneOf as Json[];
     expect(options.map((o) => obj(obj(o.properties).do).const)).toEqual(ACTIONS.map((a) => a.name));
     for (const action of ACTIONS) {
       const option = options.find((o) => obj(obj(o.properties).do).const === action.name)!;
       expect(option.additionalProperties).toBe(false);
       expect((option.required as string[]).includes("target")).toBe(action.target !== "none");
       expect(option.description).toBe(action.summary);
+    }
+  });
+
+  it("describes triggers with their own steps and repeat on action steps", () => {
+    const trigger = deref(obj(specProps.triggers).items);
+    expect(trigger.required).toEqual(["when", "steps"]);
+    expect(obj(obj(trigger.properties).steps).items).toEqual(obj(specProps.steps).items);
+    const [actions] = deref(obj(specProps.steps).items).anyOf as Json[];
+    for (const option of obj(actions).oneOf as Json[]) {
+      expect(Object.keys(obj(deref(obj(option.properties).repeat).properties))).toEqual([
+        "every",
+        "times",
+        "until",
+      ]);
     }
   });
 

@@ -29,7 +29,22 @@ describe("good experiments", () => {
       model: "vsphere-vms",
       durationUs: 10 * MINUTE,
       set: [],
-      steps: [{ index: 0, atUs: 0, action: "vm.powerOff", target: "cp-0", args: {}, line: 7, col: 7 }],
+      steps: [
+        {
+          kind: "action",
+          index: 0,
+          path: "spec.steps[0]",
+          timing: { kind: "after", us: 0 },
+          atUs: 0,
+          timeKnown: true,
+          action: "vm.powerOff",
+          target: "cp-0",
+          args: {},
+          line: 7,
+          col: 7,
+        },
+      ],
+      triggers: [],
       expectations: [
         { index: 0, that: "writes.available", window: { kind: "at", atUs: 10 * MINUTE }, line: 10, col: 7 },
       ],
@@ -53,7 +68,8 @@ describe("good experiments", () => {
       ["capi.mhc.unhealthyTimeout", "5m"],
       ["network.lossProbability", 0],
     ]);
-    expect(plan.steps.map((s) => [s.atUs / SECOND, s.action, s.target])).toEqual([
+    const steps = plan.steps.filter((s) => s.kind === "action");
+    expect(steps.map((s) => [s.atUs / SECOND, s.action, s.target])).toEqual([
       [120, "vm.delete", "cp-0"],
       [130, "vm.delete", "cp-1"],
       [310, "vm.powerOn", "cp-1"],
@@ -62,8 +78,8 @@ describe("good experiments", () => {
       [360, "net.partition", undefined],
       [420, "net.heal", undefined],
     ]);
-    expect(plan.steps[3]?.args).toEqual({ latency: { kind: "uniform", min: 10_000, max: 15_000 } });
-    expect(plan.steps[4]?.args).toEqual({ fsync: { kind: "lognormal", p50: 2_000, p99: 40_000 } });
+    expect(steps[3]?.args).toEqual({ latency: { kind: "uniform", min: 10_000, max: 15_000 } });
+    expect(steps[4]?.args).toEqual({ fsync: { kind: "lognormal", p50: 2_000, p99: 40_000 } });
     expect(plan.steps[1]?.note).toBe("second CP VM gone, quorum lost");
     expect(plan.expectations.map((e) => e.window)).toEqual([
       { kind: "between", startUs: 132 * SECOND, endUs: 140 * SECOND },

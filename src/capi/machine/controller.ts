@@ -25,7 +25,7 @@
  * Trace: `capi.machine.phase {from, to, node}`, `capi.machine.deleting {reason, message}`,
  * `capi.machine.nodeRef {node}`, `capi.node {action: cordon|drain|delete, …}`.
  */
-import { produce } from "immer";
+import { type Draft, produce } from "immer";
 import { type Micros, SECOND } from "../../sim/time.js";
 import { type CapiContext, isClusterPaused } from "../context.js";
 import { getCondition, setCondition } from "../objects/conditions.js";
@@ -73,6 +73,17 @@ export function writeMachine(ctx: CapiContext, before: Machine, next: Machine): 
     ctx.sim.emit("capi.machine.deleting", stored.metadata.name, { reason: now.reason, message: now.message });
   }
   return stored;
+}
+
+/**
+ * Applies `recipe` to the Machine as it is stored now and writes it (a patch: re-reading first,
+ * so a reconcile that waited never overwrites what another controller wrote meanwhile). Returns
+ * the stored Machine, or undefined when it is gone.
+ */
+export function patchMachine(ctx: CapiContext, name: string, recipe: (d: Draft<Machine>) => void): Machine | undefined {
+  const current = ctx.store.get("Machine", name);
+  if (!current) return undefined;
+  return writeMachine(ctx, current, produce(current, recipe));
 }
 
 /** Reconciles one Machine. */
@@ -135,10 +146,11 @@ function reconcileNormal(ctx: CapiContext, m: Machine): ReconcileResult {
 }
 
 function setDeleting(ctx: CapiContext, m: Machine, reason: DeletingReason, message: string): Machine {
-  const next = produce(m, (d) => {
-    d.status.conditions = setCondition(d.status.conditions, { type: MachineConditions.Deleting, status: "True", reason, message }, ctx.sim.now) as typeof d.status.conditions;
-  });
-  return writeMachine(ctx, m, next);
+  return (
+    patchMachine(ctx, m.metadata.name, (d) => {
+      d.status.conditions = setCondition(d.status.conditions, { type: MachineConditions.Deleting, status: "True", reason, message }, ctx.sim.now) as typeof d.status.conditions;
+    }) ?? m
+  );
 }
 
 function* reconcileDelete(ctx: CapiContext, start: Machine): Task<ReconcileResult> {
@@ -166,7 +178,7 @@ function* reconcileDelete(ctx: CapiContext, start: Machine): Task<ReconcileResul
       const node = client.node(nodeName);
       if (node) {
         if (m.status.deletion.nodeDrainStartTimeUs === undefined) {
-          m = writeMachine(ctx, m, produce(m, (d) => void (d.status.deletion.nodeDrainStartTimeUs = ctx.sim.now)));
+          m = patchMachine(ctx, name, (d) => void (d.status.deletion.nodeDrainStartTimeUs = ctx.sim.now)) ?? m;
         }
         m = setDeleting(ctx, m, "DrainingNode", "Drain not completed yet");
         if (!node.spec.unschedulable) {
@@ -187,10 +199,11 @@ function* reconcileDelete(ctx: CapiContext, start: Machine): Task<ReconcileResul
     }
   }
 
+  m = ctx.store.get("Machine", name) ?? m;
   const preTerminate = annotationsWithPrefix(m.metadata, PRE_TERMINATE_HOOK_PREFIX);
   if (preTerminate.length > 0) {
     if (m.status.deletion.waitForPreTerminateHookStartTimeUs === undefined) {
-      m = writeMachine(ctx, m, produce(m, (d) => void (d.status.deletion.waitForPreTerminateHookStartTimeUs = ctx.sim.now)));
+      m = patchMachine(ctx, name, (d) => void (d.status.deletion.waitForPreTerminateHookStartTimeUs = ctx.sim.now)) ?? m;
     }
     setDeleting(ctx, m, "WaitingForPreTerminateHook", `Waiting for pre-terminate hooks to succeed (hooks: ${preTerminate.join(",")})`);
     return DONE;

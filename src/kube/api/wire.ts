@@ -13,8 +13,20 @@ export const APISERVER_PORT = 6443;
 
 /** Client → apiserver. `port` is the client's own port, where answers go. */
 export type ToServer =
-  | { readonly t: "req"; readonly conn: number; readonly port: number; readonly id: number; readonly req: ApiRequest }
-  | { readonly t: "watch"; readonly conn: number; readonly port: number; readonly id: number; readonly req: ApiRequest }
+  | {
+      readonly t: "req";
+      readonly conn: number;
+      readonly port: number;
+      readonly id: number;
+      readonly req: ApiRequest;
+    }
+  | {
+      readonly t: "watch";
+      readonly conn: number;
+      readonly port: number;
+      readonly id: number;
+      readonly req: ApiRequest;
+    }
   | { readonly t: "unwatch"; readonly conn: number; readonly port: number; readonly id: number }
   | { readonly t: "ping"; readonly conn: number; readonly port: number }
   | { readonly t: "close"; readonly conn: number; readonly port: number };
@@ -22,7 +34,12 @@ export type ToServer =
 /** Apiserver → client. */
 export type ToClient =
   | { readonly t: "res"; readonly conn: number; readonly id: number; readonly res: ApiResponse }
-  | { readonly t: "events"; readonly conn: number; readonly id: number; readonly events: readonly ApiWatchEvent[] }
+  | {
+      readonly t: "events";
+      readonly conn: number;
+      readonly id: number;
+      readonly events: readonly ApiWatchEvent[];
+    }
   | { readonly t: "wend"; readonly conn: number; readonly id: number; readonly status: ApiStatus }
   | { readonly t: "pong"; readonly conn: number }
   | { readonly t: "close"; readonly conn: number };

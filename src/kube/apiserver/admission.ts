@@ -23,17 +23,31 @@ export function admitCreate(obj: AnyObject, now: Micros, rng: Rng, settings: Adm
   const m = obj.metadata;
   const name = m.name === "" && m.generateName !== undefined ? generateName(rng, m.generateName) : m.name;
   const { generateName: _drop, ...rest } = m;
-  const meta = { ...rest, name, uid: newUid(rng), creationTimestampUs: now, resourceVersion: 0, generation: 1 };
+  const meta = {
+    ...rest,
+    name,
+    uid: newUid(rng),
+    creationTimestampUs: now,
+    resourceVersion: 0,
+    generation: 1,
+  };
   const out = { ...obj, metadata: meta } as AnyObject;
   return out.kind === "Pod" ? addDefaultTolerations(out, settings) : out;
 }
 
 function addDefaultTolerations(pod: Pod, s: AdmissionSettings): Pod {
   const has = (key: string) =>
-    pod.spec.tolerations.some((t) => (t.key === key || t.key === "") && (t.effect ?? "NoExecute") === "NoExecute");
+    pod.spec.tolerations.some(
+      (t) => (t.key === key || t.key === "") && (t.effect ?? "NoExecute") === "NoExecute",
+    );
   const extra: Toleration[] = [];
   if (!has(TAINT_NOT_READY)) {
-    extra.push({ key: TAINT_NOT_READY, operator: "Exists", effect: "NoExecute", tolerationSeconds: s.notReadyTolerationSeconds });
+    extra.push({
+      key: TAINT_NOT_READY,
+      operator: "Exists",
+      effect: "NoExecute",
+      tolerationSeconds: s.notReadyTolerationSeconds,
+    });
   }
   if (!has(TAINT_UNREACHABLE)) {
     extra.push({

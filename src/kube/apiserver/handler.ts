@@ -63,7 +63,10 @@ export class ApiHandler {
         reply({ status: invalid("watch is not a plain request") });
         return;
     }
-    if (req.resource === undefined) return reply({ status: invalid("no resource") });
+    if (req.resource === undefined) {
+      reply({ status: invalid("no resource") });
+      return;
+    }
     const info = resourceInfo(req.resource);
     const ns = info.namespaced ? (req.namespace ?? "default") : "";
     const cache = this.caches.get(req.resource);
@@ -74,46 +77,71 @@ export class ApiHandler {
       const node = req.targetNode ?? "";
       const guess = cache?.ready ? cache.get(`${ns}/${name}`) : undefined;
       const mutate = (cur: AnyObject) => bind(cur as Pod, node, this.clock.now);
-      return this.store.guaranteedUpdate(info, ns, name, mutate, guess, timeoutUs, done);
+      this.store.guaranteedUpdate(info, ns, name, mutate, guess, timeoutUs, done);
+      return;
     }
     switch (req.verb) {
       case "get": {
         const name = req.name ?? "";
         if (req.resourceVersion === 0 && cache?.ready) {
           const o = cache.get(ns === "" ? name : `${ns}/${name}`);
-          return reply(o ? { status: OK, object: o } : { status: notFound(info.resource, name) });
+          reply(o ? { status: OK, object: o } : { status: notFound(info.resource, name) });
+          return;
         }
-        return this.store.get(info, ns, name, timeoutUs, done);
+        this.store.get(info, ns, name, timeoutUs, done);
+        return;
       }
       case "list": {
         const filter = filterOf(req, info.namespaced);
         if (req.resourceVersion === 0 && cache?.ready) {
-          return reply({ status: OK, items: cache.list(filter), resourceVersion: cache.revision });
+          reply({ status: OK, items: cache.list(filter), resourceVersion: cache.revision });
+          return;
         }
-        return this.store.list(info, info.namespaced ? req.namespace : undefined, timeoutUs, (r) => {
-          if (!r.items) return done(r);
+        this.store.list(info, info.namespaced ? req.namespace : undefined, timeoutUs, (r) => {
+          if (!r.items) {
+            done(r);
+            return;
+          }
           const items = r.items.filter((o) => matchesFilter(o, filter));
-          reply({ status: r.status, items, ...(r.revision !== undefined ? { resourceVersion: r.revision } : {}) });
+          reply({
+            status: r.status,
+            items,
+            ...(r.revision !== undefined ? { resourceVersion: r.revision } : {}),
+          });
         });
+        return;
       }
       case "create": {
-        if (!req.body) return reply({ status: invalid("no body") });
+        if (!req.body) {
+          reply({ status: invalid("no body") });
+          return;
+        }
         const obj = admitCreate(req.body, this.clock.now, this.rng, this.settings);
-        return this.store.create(obj, timeoutUs, done);
+        this.store.create(obj, timeoutUs, done);
+        return;
       }
       case "update": {
-        if (!req.body) return reply({ status: invalid("no body") });
-        return this.store.update(this.bumpGeneration(req.body, cache), timeoutUs, done);
+        if (!req.body) {
+          reply({ status: invalid("no body") });
+          return;
+        }
+        this.store.update(this.bumpGeneration(req.body, cache), timeoutUs, done);
+        return;
       }
       case "patch": {
         const patch = req.patch;
-        if (!patch) return reply({ status: invalid("no patch") });
+        if (!patch) {
+          reply({ status: invalid("no patch") });
+          return;
+        }
         const name = req.name ?? "";
         const guess = cache?.ready ? cache.get(ns === "" ? name : `${ns}/${name}`) : undefined;
-        return this.store.guaranteedUpdate(info, ns, name, patch, guess, timeoutUs, done);
+        this.store.guaranteedUpdate(info, ns, name, patch, guess, timeoutUs, done);
+        return;
       }
       case "delete":
-        return this.delete(req, ns, cache, done);
+        this.delete(req, ns, cache, done);
+        return;
     }
   }
 
@@ -133,14 +161,20 @@ export class ApiHandler {
     );
   }
 
-  private delete(req: ApiRequest, ns: string, cache: WatchCache | undefined, done: (r: StoreResult) => void): void {
+  private delete(
+    req: ApiRequest,
+    ns: string,
+    cache: WatchCache | undefined,
+    done: (r: StoreResult) => void,
+  ): void {
     const info = resourceInfo(req.resource!);
     const name = req.name ?? "";
     const timeoutUs = this.settings.requestTimeoutUs;
     const uid = req.preconditionUid;
     const preconditions = uid !== undefined ? { uid } : {};
     if (info.kind !== "Pod" || req.gracePeriodSeconds === 0) {
-      return this.store.delete(info, ns, name, preconditions, timeoutUs, done);
+      this.store.delete(info, ns, name, preconditions, timeoutUs, done);
+      return;
     }
     const guess = cache?.ready ? cache.get(`${ns}/${name}`) : undefined;
     let immediate: AnyObject | undefined;
@@ -152,12 +186,18 @@ export class ApiHandler {
         const pod = cur as Pod;
         if (uid !== undefined && pod.metadata.uid !== uid) return notFound(info.resource, name);
         const grace = req.gracePeriodSeconds ?? pod.spec.terminationGracePeriodSeconds;
-        if (pod.spec.nodeName === "" || pod.status.phase === "Succeeded" || pod.status.phase === "Failed" || grace === 0) {
+        if (
+          pod.spec.nodeName === "" ||
+          pod.status.phase === "Succeeded" ||
+          pod.status.phase === "Failed" ||
+          grace === 0
+        ) {
           immediate = pod;
           return undefined;
         }
         const m = pod.metadata;
-        if (m.deletionTimestampUs !== undefined && (m.deletionGracePeriodSeconds ?? 0) <= grace) return undefined;
+        if (m.deletionTimestampUs !== undefined && (m.deletionGracePeriodSeconds ?? 0) <= grace)
+          return undefined;
         return {
           ...pod,
           metadata: {
@@ -189,7 +229,11 @@ export class ApiHandler {
 
 function bind(pod: Pod, node: string, now: Micros): Pod | ApiStatus {
   if (pod.spec.nodeName !== "") {
-    return { code: 409, reason: "Conflict", message: `pod ${pod.metadata.name} is already assigned to node "${pod.spec.nodeName}"` };
+    return {
+      code: 409,
+      reason: "Conflict",
+      message: `pod ${pod.metadata.name} is already assigned to node "${pod.spec.nodeName}"`,
+    };
   }
   return {
     ...pod,

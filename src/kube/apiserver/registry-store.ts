@@ -15,7 +15,15 @@
  */
 import type { EtcdClient, KeyValue, Result, TxnResponse } from "../../etcd/client-api.js";
 import type { Micros } from "../../sim/time.js";
-import { type ApiStatus, alreadyExists, conflict, fromEtcdError, notFound, OK, CREATED } from "../api/status.js";
+import {
+  type ApiStatus,
+  alreadyExists,
+  CREATED,
+  conflict,
+  fromEtcdError,
+  notFound,
+  OK,
+} from "../api/status.js";
 import type { AnyObject } from "../objects/index.js";
 import { listPrefix, type ResourceInfo, resourceOfKind, storageKey } from "../storage/resources.js";
 
@@ -54,7 +62,13 @@ export class RegistryStore {
   constructor(private readonly etcd: EtcdClient) {}
 
   /** Quorum read of one object. */
-  get(info: ResourceInfo, namespace: string, name: string, timeoutUs: Micros, done: (r: StoreResult) => void): void {
+  get(
+    info: ResourceInfo,
+    namespace: string,
+    name: string,
+    timeoutUs: Micros,
+    done: (r: StoreResult) => void,
+  ): void {
     const key = storageKey(info, namespace, name);
     this.etcd.get(
       key,
@@ -69,7 +83,12 @@ export class RegistryStore {
   }
 
   /** Quorum read of a whole resource or namespace. */
-  list(info: ResourceInfo, namespace: string | undefined, timeoutUs: Micros, done: (r: StoreResult) => void): void {
+  list(
+    info: ResourceInfo,
+    namespace: string | undefined,
+    timeoutUs: Micros,
+    done: (r: StoreResult) => void,
+  ): void {
     this.etcd.get(
       listPrefix(info, namespace),
       (r) => {
@@ -93,7 +112,11 @@ export class RegistryStore {
       (r) => {
         if (!r.ok) return done({ status: fromEtcdError(r.error) });
         if (!r.value.succeeded) return done({ status: alreadyExists(info.resource, obj.metadata.name) });
-        done({ status: CREATED, object: withResourceVersion(stored, r.value.revision), revision: r.value.revision });
+        done({
+          status: CREATED,
+          object: withResourceVersion(stored, r.value.revision),
+          revision: r.value.revision,
+        });
       },
       { timeoutUs },
     );
@@ -114,10 +137,16 @@ export class RegistryStore {
         if (!r.value.succeeded) {
           const exists = rangeResult(r.value) !== undefined;
           return done({
-            status: exists ? conflict(info.resource, obj.metadata.name) : notFound(info.resource, obj.metadata.name),
+            status: exists
+              ? conflict(info.resource, obj.metadata.name)
+              : notFound(info.resource, obj.metadata.name),
           });
         }
-        done({ status: OK, object: withResourceVersion(stored, r.value.revision), revision: r.value.revision });
+        done({
+          status: OK,
+          object: withResourceVersion(stored, r.value.revision),
+          revision: r.value.revision,
+        });
       },
       { timeoutUs },
     );
@@ -146,8 +175,14 @@ export class RegistryStore {
         return;
       }
       const next = mutate(current);
-      if (isStatus(next)) return done({ status: next });
-      if (next === undefined) return done({ status: OK, object: current });
+      if (isStatus(next)) {
+        done({ status: next });
+        return;
+      }
+      if (next === undefined) {
+        done({ status: OK, object: current });
+        return;
+      }
       const stored = withResourceVersion(next, 0);
       this.etcd.txn(
         [{ key, target: "modRevision", op: "=", operand: current.metadata.resourceVersion }],
@@ -188,9 +223,8 @@ export class RegistryStore {
     const key = storageKey(info, namespace, name);
     const run = (current: AnyObject): void => {
       if (preconditions.uid !== undefined && preconditions.uid !== current.metadata.uid) {
-        return done({
-          status: conflict(info.resource, name),
-        });
+        done({ status: conflict(info.resource, name) });
+        return;
       }
       this.etcd.txn(
         [{ key, target: "modRevision", op: "=", operand: current.metadata.resourceVersion }],
@@ -206,7 +240,10 @@ export class RegistryStore {
         { timeoutUs },
       );
     };
-    if (preconditions.current) return run(preconditions.current);
+    if (preconditions.current) {
+      run(preconditions.current);
+      return;
+    }
     this.get(info, namespace, name, timeoutUs, (r) => {
       if (!r.object) return done(r);
       run(r.object);

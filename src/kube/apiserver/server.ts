@@ -79,6 +79,7 @@ export class ApiServer implements Process {
     }
     this.handler = new ApiHandler(ctx.etcd, this.caches, ctx.settings, clock, ctx.rng);
     for (const c of this.caches.values()) c.start();
+    if (ctx.settled) this.lastHealth = true;
     if (ctx.settled) this.serveWhenCached();
     else ctx.scope.after(ctx.settings.startupUs, () => this.serve());
     ctx.scope.onEnd(() => this.shutdown());
@@ -127,7 +128,9 @@ export class ApiServer implements Process {
   }
 
   private serve(): void {
-    this.socket = this.ctx.network.listen<ToServer>(this.ctx.host, APISERVER_PORT, (m, from) => this.receive(m, from));
+    this.socket = this.ctx.network.listen<ToServer>(this.ctx.host, APISERVER_PORT, (m, from) =>
+      this.receive(m, from),
+    );
     this.started = true;
     this.ctx.onServing?.();
   }
@@ -161,7 +164,10 @@ export class ApiServer implements Process {
         const c = this.connOf(from, m.port, m.conn);
         const id = m.id;
         const req = m.req;
-        if (req.verb === "readyz" || req.verb === "livez") return this.health(c, id, req.verb);
+        if (req.verb === "readyz" || req.verb === "livez") {
+          this.health(c, id, req.verb);
+          return;
+        }
         this.handler.handle(req, (res) => this.reply(c, id, res));
         return;
       }
@@ -171,16 +177,35 @@ export class ApiServer implements Process {
         const r = this.handler.watch(m.req, {
           events: (events) => {
             if (!this.deliverable(c)) return this.dropConn(c);
-            this.ctx.network.send(this.ctx.host, c.host, c.port, { t: "events", conn: c.conn, id, events } satisfies ToClient, FRAME_BYTES + 1_000 * events.length);
+            this.ctx.network.send(
+              this.ctx.host,
+              c.host,
+              c.port,
+              { t: "events", conn: c.conn, id, events } satisfies ToClient,
+              FRAME_BYTES + 1_000 * events.length,
+            );
           },
           ended: (status) => {
             c.watches.delete(id);
             if (this.shuttingDown) return;
-            this.ctx.network.send(this.ctx.host, c.host, c.port, { t: "wend", conn: c.conn, id, status } satisfies ToClient, FRAME_BYTES);
+            this.ctx.network.send(
+              this.ctx.host,
+              c.host,
+              c.port,
+              { t: "wend", conn: c.conn, id, status } satisfies ToClient,
+              FRAME_BYTES,
+            );
           },
         });
         if (r.watch) c.watches.set(id, r.watch);
-        else this.ctx.network.send(this.ctx.host, c.host, c.port, { t: "wend", conn: c.conn, id, status: r.status } satisfies ToClient, FRAME_BYTES);
+        else
+          this.ctx.network.send(
+            this.ctx.host,
+            c.host,
+            c.port,
+            { t: "wend", conn: c.conn, id, status: r.status } satisfies ToClient,
+            FRAME_BYTES,
+          );
         return;
       }
       case "unwatch": {
@@ -193,7 +218,13 @@ export class ApiServer implements Process {
         return;
       }
       case "ping":
-        this.ctx.network.send(this.ctx.host, from, m.port, { t: "pong", conn: m.conn } satisfies ToClient, FRAME_BYTES);
+        this.ctx.network.send(
+          this.ctx.host,
+          from,
+          m.port,
+          { t: "pong", conn: m.conn } satisfies ToClient,
+          FRAME_BYTES,
+        );
         return;
       case "close": {
         const c = this.conns.get(`${from}|${m.port}|${m.conn}`);
@@ -216,7 +247,9 @@ export class ApiServer implements Process {
         });
       }
       this.reply(c, id, {
-        status: ok ? { code: 200, reason: "OK", message: "ok" } : { code: 500, reason: "InternalError", message: `${message}\n${verb} check failed` },
+        status: ok
+          ? { code: 200, reason: "OK", message: "ok" }
+          : { code: 500, reason: "InternalError", message: `${message}\n${verb} check failed` },
       });
     });
   }
@@ -224,7 +257,13 @@ export class ApiServer implements Process {
   private reply(c: ClientConn, id: number, res: ApiResponse): void {
     if (!this.ctx.scope.alive) return;
     const size = FRAME_BYTES + (res.items ? res.items.length * 1_500 : res.object ? 1_500 : 0);
-    this.ctx.network.send(this.ctx.host, c.host, c.port, { t: "res", conn: c.conn, id, res } satisfies ToClient, size);
+    this.ctx.network.send(
+      this.ctx.host,
+      c.host,
+      c.port,
+      { t: "res", conn: c.conn, id, res } satisfies ToClient,
+      size,
+    );
   }
 
   /** A client socket that no longer exists would answer with a reset; its watches are dropped. */

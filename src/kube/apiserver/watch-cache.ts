@@ -264,7 +264,9 @@ export class WatchCache {
       let out: ApiWatchEvent[] | undefined;
       for (const e of batch) {
         const ev = translate(e, w.filter);
-        if (ev) (out ??= []).push(ev);
+        if (!ev) continue;
+        if (out === undefined) out = [];
+        out.push(ev);
       }
       if (out && w.active) w.sink.events(out);
     }

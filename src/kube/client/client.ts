@@ -12,9 +12,10 @@
  * - When the connection ends, pending requests fail and watches end; the next request dials again,
  *   and through a load balancer or VIP may reach another apiserver.
  */
+
+import type { GuestEvent } from "../../infra/guest.js";
 import type { Endpoint, Network } from "../../infra/network.js";
 import type { HostName, Port, SendOptions } from "../../infra/network-types.js";
-import type { GuestEvent } from "../../infra/guest.js";
 import type { Micros } from "../../sim/time.js";
 import type { ApiRequest, ApiResponse, ApiWatchEvent } from "../api/request.js";
 import { type ApiStatus, transport } from "../api/status.js";
@@ -137,7 +138,14 @@ export class ApiClient {
   resetConnection(reason = "connection reset by client"): void {
     const c = this.conn;
     if (!c) return;
-    if (c.state === "open") this.network.send(this.host, c.server, APISERVER_PORT, { t: "close", conn: c.id, port: this.port }, FRAME_BYTES);
+    if (c.state === "open")
+      this.network.send(
+        this.host,
+        c.server,
+        APISERVER_PORT,
+        { t: "close", conn: c.id, port: this.port },
+        FRAME_BYTES,
+      );
     this.fail(c, transport(reason));
   }
 
@@ -185,7 +193,11 @@ export class ApiClient {
       if (c.proxied) return this.fail(c, transport(`Get "https://${addr}": EOF`));
       this.fail(
         c,
-        transport(result === "refused" ? `dial tcp ${addr}: connect: connection refused` : `dial tcp ${addr}: i/o timeout`),
+        transport(
+          result === "refused"
+            ? `dial tcp ${addr}: connect: connection refused`
+            : `dial tcp ${addr}: i/o timeout`,
+        ),
       );
     });
     return c;
@@ -194,14 +206,16 @@ export class ApiClient {
   private opened(c: Connection): void {
     c.state = "open";
     c.lastRecvUs = this.scope.now;
-    for (const m of c.queue) this.network.send(this.host, c.server, APISERVER_PORT, m, sizeOf(m), c.sendOptions);
+    for (const m of c.queue)
+      this.network.send(this.host, c.server, APISERVER_PORT, m, sizeOf(m), c.sendOptions);
     c.queue.length = 0;
     c.keepalive = this.scope.timer(() => this.keepalive(c));
     c.keepalive.start(this.settings.readIdleTimeoutUs);
   }
 
   private send(c: Connection, m: ToServer): void {
-    if (c.state === "open") this.network.send(this.host, c.server, APISERVER_PORT, m, sizeOf(m), c.sendOptions);
+    if (c.state === "open")
+      this.network.send(this.host, c.server, APISERVER_PORT, m, sizeOf(m), c.sendOptions);
     else if (c.state === "connecting") c.queue.push(m);
   }
 
@@ -209,13 +223,23 @@ export class ApiClient {
     if (c.state !== "open" || this.conn !== c) return;
     const now = this.scope.now;
     if (c.pingAtUs >= 0) {
-      if (c.lastRecvUs < c.pingAtUs) return this.lost(c, LOST);
+      if (c.lastRecvUs < c.pingAtUs) {
+        this.lost(c, LOST);
+        return;
+      }
       c.pingAtUs = -1;
     }
     const idle = now - c.lastRecvUs;
     if (idle >= this.settings.readIdleTimeoutUs) {
       c.pingAtUs = now;
-      this.network.send(this.host, c.server, APISERVER_PORT, { t: "ping", conn: c.id, port: this.port }, FRAME_BYTES, c.sendOptions);
+      this.network.send(
+        this.host,
+        c.server,
+        APISERVER_PORT,
+        { t: "ping", conn: c.id, port: this.port },
+        FRAME_BYTES,
+        c.sendOptions,
+      );
       c.keepalive?.start(this.settings.pingTimeoutUs);
     } else {
       c.keepalive?.start(this.settings.readIdleTimeoutUs - idle);

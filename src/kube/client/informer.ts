@@ -154,8 +154,14 @@ export class Informer<T extends AnyObject> {
 
   private watchEnded(status: ApiStatus): void {
     if (!this.running) return;
-    if (status.code === 410) return this.relist();
-    if (status.code === 200) return this.startWatch();
+    if (status.code === 410) {
+      this.relist();
+      return;
+    }
+    if (status.code === 200) {
+      this.startWatch();
+      return;
+    }
     this.retry(() => {
       this.generation++;
       this.startWatch();
@@ -181,7 +187,8 @@ export class Informer<T extends AnyObject> {
       const old = this.objects.get(key);
       this.objects.set(key, o);
       if (!old) for (const h of this.handlers) h.added?.(o);
-      else if (old.metadata.resourceVersion !== o.metadata.resourceVersion) for (const h of this.handlers) h.updated?.(old, o);
+      else if (old.metadata.resourceVersion !== o.metadata.resourceVersion)
+        for (const h of this.handlers) h.updated?.(old, o);
     }
     for (const [key, o] of [...this.objects]) {
       if (seen.has(key)) continue;

@@ -81,9 +81,14 @@ export class LeaderElector {
     if (this.stopped || this.inFlight) return;
     const s = this.options.settings;
     const now = this.scope.now;
-    if (this.leading && now - this.lastRenewUs >= s.renewDeadlineUs) return this.lose();
+    if (this.leading && now - this.lastRenewUs >= s.renewDeadlineUs) {
+      this.lose();
+      return;
+    }
     this.inFlight = true;
-    const timeoutUs = this.leading ? Math.max(1, this.lastRenewUs + s.renewDeadlineUs - now) : s.leaseDurationUs;
+    const timeoutUs = this.leading
+      ? Math.max(1, this.lastRenewUs + s.renewDeadlineUs - now)
+      : s.leaseDurationUs;
     this.tryAcquireOrRenew(timeoutUs, (ok) => {
       this.inFlight = false;
       if (this.stopped) return;
@@ -127,10 +132,11 @@ export class LeaderElector {
     const mine = this.observed;
     if (this.leading && mine && mine.spec.holderIdentity === o.identity) {
       // Renew from the cached record; fall back to a read on failure.
-      return this.write(mine, timeoutUs, (ok) => {
-        if (ok) return done(true);
-        this.readAndTry(timeoutUs, done);
+      this.write(mine, timeoutUs, (ok) => {
+        if (ok) done(true);
+        else this.readAndTry(timeoutUs, done);
       });
+      return;
     }
     this.readAndTry(timeoutUs, done);
   }
@@ -150,9 +156,11 @@ export class LeaderElector {
             durationSeconds: o.settings.leaseDurationUs / 1e6,
             now,
           });
-          return this.client.request({ verb: "create", resource: "leases", namespace: o.namespace, body: lease }, (r) =>
-            done(this.accept(r)),
-          timeoutUs);
+          return this.client.request(
+            { verb: "create", resource: "leases", namespace: o.namespace, body: lease },
+            (r) => done(this.accept(r)),
+            timeoutUs,
+          );
         }
         if (res.status.code !== 200 || !res.object) return done(false);
         const lease = res.object as Lease;
@@ -180,10 +188,15 @@ export class LeaderElector {
         leaseDurationSeconds: o.settings.leaseDurationUs / 1e6,
         acquireTimeUs: takeover ? now : current.spec.acquireTimeUs,
         renewTimeUs: now,
-        leaseTransitions: current.spec.leaseTransitions + (takeover && current.spec.holderIdentity !== "" ? 1 : 0),
+        leaseTransitions:
+          current.spec.leaseTransitions + (takeover && current.spec.holderIdentity !== "" ? 1 : 0),
       },
     };
-    this.client.request({ verb: "update", resource: "leases", body: next }, (r) => done(this.accept(r)), timeoutUs);
+    this.client.request(
+      { verb: "update", resource: "leases", body: next },
+      (r) => done(this.accept(r)),
+      timeoutUs,
+    );
   }
 
   private accept(r: ApiResponse): boolean {

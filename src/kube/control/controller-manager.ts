@@ -14,7 +14,12 @@ import { ApiClient, type ClientSettings } from "../client/client.js";
 import type { ApiEndpoint } from "../client/endpoint.js";
 import { type LeaderElectionSettings, LeaderElector } from "../client/leader-election.js";
 import { BootstrapTokenControllers } from "../controllers/bootstrap.js";
-import { type ControllerContext, type ControllerSettings, type Emit, SharedInformers } from "../controllers/context.js";
+import {
+  type ControllerContext,
+  type ControllerSettings,
+  type Emit,
+  SharedInformers,
+} from "../controllers/context.js";
 import { DeploymentController } from "../controllers/deployment.js";
 import { EndpointsController } from "../controllers/endpoints.js";
 import { GarbageCollector } from "../controllers/garbage-collector.js";
@@ -48,7 +53,14 @@ export class ControllerManager implements Process {
   nodeLifecycle: NodeLifecycleController | undefined;
 
   constructor(private readonly ctx: ControllerManagerContext) {
-    this.client = new ApiClient(ctx.network, ctx.vm.name, ctx.scope, ctx.endpoint, ctx.clientSettings, "kube-controller-manager");
+    this.client = new ApiClient(
+      ctx.network,
+      ctx.vm.name,
+      ctx.scope,
+      ctx.endpoint,
+      ctx.clientSettings,
+      "kube-controller-manager",
+    );
     this.elector = new LeaderElector(this.client, ctx.scope, ctx.rng, {
       namespace: "kube-system",
       name: "kube-controller-manager",

@@ -23,10 +23,10 @@ import type { ApiEndpoint } from "../client/endpoint.js";
 import { Informer } from "../client/informer.js";
 import { type LeaderElectionSettings, LeaderElector } from "../client/leader-election.js";
 import type { Emit } from "../controllers/context.js";
+import { randomString } from "../names.js";
 import type { Node, Pod } from "../objects/index.js";
 import { controllerOf, objectKey } from "../objects/meta.js";
 import { tolerates } from "../objects/pod.js";
-import { randomString } from "../names.js";
 import type { ProcessScope } from "../process-scope.js";
 
 /** What a kube-scheduler is built from. */
@@ -60,7 +60,14 @@ export class Scheduler implements Process {
   private scheduled = false;
 
   constructor(private readonly ctx: SchedulerContext) {
-    this.client = new ApiClient(ctx.network, ctx.vm.name, ctx.scope, ctx.endpoint, ctx.clientSettings, "kube-scheduler");
+    this.client = new ApiClient(
+      ctx.network,
+      ctx.vm.name,
+      ctx.scope,
+      ctx.endpoint,
+      ctx.clientSettings,
+      "kube-scheduler",
+    );
     this.elector = new LeaderElector(this.client, ctx.scope, ctx.rng, {
       namespace: "kube-system",
       name: "kube-scheduler",
@@ -130,7 +137,7 @@ export class Scheduler implements Process {
       const key = this.active.shift()!;
       this.queued.delete(key);
       const pod = this.pods.get(key);
-      if (!pod || pod.spec.nodeName !== "" || pod.metadata.deletionTimestampUs !== undefined) continue;
+      if (pod?.spec.nodeName !== "" || pod.metadata.deletionTimestampUs !== undefined) continue;
       this.scheduleOne(pod);
     }
   }
@@ -146,7 +153,10 @@ export class Scheduler implements Process {
       const c = counts.get(node.metadata.name);
       candidates.push({ node, same: c?.same ?? 0, total: c?.total ?? 0 });
     }
-    if (candidates.length === 0) return this.markUnschedulable(pod, total);
+    if (candidates.length === 0) {
+      this.markUnschedulable(pod, total);
+      return;
+    }
     let best = candidates[0]!;
     let ties = 1;
     for (let i = 1; i < candidates.length; i++) {
@@ -163,7 +173,14 @@ export class Scheduler implements Process {
     this.binding.add(key);
     this.pods!.assume({ ...pod, spec: { ...pod.spec, nodeName } });
     this.client.request(
-      { verb: "create", resource: "pods", namespace: pod.metadata.namespace, name: pod.metadata.name, subresource: "binding", targetNode: nodeName },
+      {
+        verb: "create",
+        resource: "pods",
+        namespace: pod.metadata.namespace,
+        name: pod.metadata.name,
+        subresource: "binding",
+        targetNode: nodeName,
+      },
       (res) => {
         this.binding.delete(key);
         if (res.status.code === 200 || res.status.code === 201) {
@@ -175,7 +192,9 @@ export class Scheduler implements Process {
         if (res.status.code !== 409) this.pods?.assume(pod);
         const n = (this.attempts.get(key) ?? 0) + 1;
         this.attempts.set(key, n);
-        this.ctx.scope.after(Math.min(INITIAL_BACKOFF_US * 2 ** (n - 1), MAX_BACKOFF_US), () => this.enqueue(key));
+        this.ctx.scope.after(Math.min(INITIAL_BACKOFF_US * 2 ** (n - 1), MAX_BACKOFF_US), () =>
+          this.enqueue(key),
+        );
       },
     );
   }

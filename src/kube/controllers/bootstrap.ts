@@ -12,8 +12,8 @@
  */
 import type { Micros } from "../../sim/time.js";
 import { hashName } from "../names.js";
-import type { ConfigMap, Secret } from "../objects/index.js";
 import { BOOTSTRAP_TOKEN_SECRET_TYPE, JWS_KEY_PREFIX } from "../objects/config.js";
+import type { ConfigMap, Secret } from "../objects/index.js";
 import type { ControllerContext } from "./context.js";
 import { WorkQueue } from "./workqueue.js";
 
@@ -73,7 +73,10 @@ export class BootstrapTokenControllers {
   private sign(done: (ok: boolean) => void): void {
     const { informers, client, scope } = this.ctx;
     const cm = informers.configMaps.get(`kube-public/${CLUSTER_INFO}`);
-    if (!cm) return done(true);
+    if (!cm) {
+      done(true);
+      return;
+    }
     const kubeconfig = cm.data.kubeconfig ?? "";
     const want = new Map<string, string>();
     for (const s of this.validTokens(scope.now)) {
@@ -82,26 +85,44 @@ export class BootstrapTokenControllers {
     }
     const have = Object.keys(cm.data).filter((k) => k.startsWith(JWS_KEY_PREFIX));
     const same = have.length === want.size && have.every((k) => want.get(k) === cm.data[k]);
-    if (same) return done(true);
+    if (same) {
+      done(true);
+      return;
+    }
     const data: Record<string, string> = {};
     for (const [k, v] of Object.entries(cm.data)) if (!k.startsWith(JWS_KEY_PREFIX)) data[k] = v;
     for (const [k, v] of want) data[k] = v;
     const next: ConfigMap = { ...cm, data };
-    client.request({ verb: "update", resource: "configmaps", body: next }, (res) => done(res.status.code === 200));
+    client.request({ verb: "update", resource: "configmaps", body: next }, (res) =>
+      done(res.status.code === 200),
+    );
   }
 
   private clean(name: string, done: (ok: boolean) => void): void {
     const { informers, client, scope } = this.ctx;
     const s = informers.secrets.get(`kube-system/${name}`);
-    if (!s || s.type !== BOOTSTRAP_TOKEN_SECRET_TYPE) return done(true);
+    if (!s || s.type !== BOOTSTRAP_TOKEN_SECRET_TYPE) {
+      done(true);
+      return;
+    }
     const exp = tokenExpiration(s);
-    if (exp === undefined) return done(true);
+    if (exp === undefined) {
+      done(true);
+      return;
+    }
     if (exp > scope.now) {
       this.cleaner.addAfter(name, exp - scope.now);
-      return done(true);
+      done(true);
+      return;
     }
     client.request(
-      { verb: "delete", resource: "secrets", namespace: "kube-system", name, preconditionUid: s.metadata.uid },
+      {
+        verb: "delete",
+        resource: "secrets",
+        namespace: "kube-system",
+        name,
+        preconditionUid: s.metadata.uid,
+      },
       (res) => {
         if (res.status.code === 200) {
           this.ctx.emit("kube.token.expired", `kube-system/${name}`, {

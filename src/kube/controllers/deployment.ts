@@ -46,11 +46,15 @@ export class DeploymentController {
   private sync(key: string, done: (ok: boolean) => void): void {
     const { informers, client, scope } = this.ctx;
     const d = informers.deployments.get(key);
-    if (!d || d.metadata.deletionTimestampUs !== undefined) return done(true);
+    if (!d || d.metadata.deletionTimestampUs !== undefined) {
+      done(true);
+      return;
+    }
     const hash = templateHash(d);
     const owned: ReplicaSet[] = [];
     for (const rs of informers.replicaSets.list()) {
-      if (rs.metadata.namespace === d.metadata.namespace && controllerOf(rs)?.uid === d.metadata.uid) owned.push(rs);
+      if (rs.metadata.namespace === d.metadata.namespace && controllerOf(rs)?.uid === d.metadata.uid)
+        owned.push(rs);
     }
     const current = owned.find((rs) => rs.metadata.labels[POD_TEMPLATE_HASH_LABEL] === hash);
     let pending = 0;
@@ -71,24 +75,35 @@ export class DeploymentController {
         now: scope.now,
       });
       pending++;
-      client.request({ verb: "create", resource: "replicasets", namespace: d.metadata.namespace, body: rs }, (res) => {
-        if (res.status.code !== 201 && res.status.reason !== "AlreadyExists") ok = false;
-        finish();
-      });
+      client.request(
+        { verb: "create", resource: "replicasets", namespace: d.metadata.namespace, body: rs },
+        (res) => {
+          if (res.status.code !== 201 && res.status.reason !== "AlreadyExists") ok = false;
+          finish();
+        },
+      );
     }
     for (const rs of owned) {
       const want = rs === current ? d.spec.replicas : 0;
       if (rs.spec.replicas === want) continue;
       pending++;
-      client.request({ verb: "update", resource: "replicasets", body: { ...rs, spec: { ...rs.spec, replicas: want } } }, (res) => {
-        if (res.status.code !== 200) ok = false;
-        finish();
-      });
+      client.request(
+        { verb: "update", resource: "replicasets", body: { ...rs, spec: { ...rs.spec, replicas: want } } },
+        (res) => {
+          if (res.status.code !== 200) ok = false;
+          finish();
+        },
+      );
     }
     finish();
   }
 
-  private updateStatus(d: Deployment, owned: readonly ReplicaSet[], hash: string, done: (ok: boolean) => void): void {
+  private updateStatus(
+    d: Deployment,
+    owned: readonly ReplicaSet[],
+    hash: string,
+    done: (ok: boolean) => void,
+  ): void {
     let replicas = 0;
     let updated = 0;
     let ready = 0;
@@ -116,7 +131,8 @@ export class DeploymentController {
       s.unavailableReplicas === status.unavailableReplicas &&
       s.observedGeneration === status.observedGeneration
     ) {
-      return done(true);
+      done(true);
+      return;
     }
     const uid = d.metadata.uid;
     this.ctx.client.request(

@@ -4,11 +4,12 @@
  * ready pods as addresses, the others as notReadyAddresses. kube-proxy sends traffic only to the
  * ready ones, so marking a dead node's pods not ready is what takes them out of a Service.
  */
-import type { Endpoints, Pod, Service } from "../objects/index.js";
-import type { EndpointAddress } from "../objects/service.js";
+
 import { makeEndpoints } from "../objects/build.js";
+import type { Endpoints, Pod, Service } from "../objects/index.js";
 import { matchesLabels, objectKey } from "../objects/meta.js";
 import { isPodReady } from "../objects/pod.js";
+import type { EndpointAddress } from "../objects/service.js";
 import type { ControllerContext } from "./context.js";
 import { WorkQueue } from "./workqueue.js";
 
@@ -32,7 +33,10 @@ export class EndpointsController {
     });
     const podChanged = (p: Pod) => {
       for (const s of informers.services.list()) {
-        if (s.metadata.namespace === p.metadata.namespace && matchesLabels(s.spec.selector, p.metadata.labels)) {
+        if (
+          s.metadata.namespace === p.metadata.namespace &&
+          matchesLabels(s.spec.selector, p.metadata.labels)
+        ) {
           this.queue.add(objectKey(s));
         }
       }
@@ -43,10 +47,16 @@ export class EndpointsController {
   private sync(key: string, done: (ok: boolean) => void): void {
     const { informers, client, scope } = this.ctx;
     const svc = informers.services.get(key);
-    if (!svc) return done(true);
+    if (!svc) {
+      done(true);
+      return;
+    }
     const { addresses, notReady } = this.desired(svc);
     const cur = informers.endpoints.get(key);
-    if (cur && sameAddresses(cur.addresses, addresses) && sameAddresses(cur.notReadyAddresses, notReady)) return done(true);
+    if (cur && sameAddresses(cur.addresses, addresses) && sameAddresses(cur.notReadyAddresses, notReady)) {
+      done(true);
+      return;
+    }
     const base: Endpoints = cur ?? makeEndpoints(svc.metadata.name, svc.metadata.namespace, scope.now);
     const next: Endpoints = { ...base, addresses, notReadyAddresses: notReady };
     const req = cur
@@ -62,7 +72,11 @@ export class EndpointsController {
     const addresses: EndpointAddress[] = [];
     const notReady: EndpointAddress[] = [];
     for (const p of this.ctx.informers.pods.list()) {
-      if (p.metadata.namespace !== svc.metadata.namespace || !matchesLabels(svc.spec.selector, p.metadata.labels)) continue;
+      if (
+        p.metadata.namespace !== svc.metadata.namespace ||
+        !matchesLabels(svc.spec.selector, p.metadata.labels)
+      )
+        continue;
       if (p.status.podIP === "" || p.metadata.deletionTimestampUs !== undefined) continue;
       const a: EndpointAddress = { ip: p.status.podIP, nodeName: p.spec.nodeName, podName: p.metadata.name };
       (isPodReady(p) ? addresses : notReady).push(a);

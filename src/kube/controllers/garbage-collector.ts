@@ -11,7 +11,10 @@ import type { Resource } from "../storage/resources.js";
 import type { ControllerContext } from "./context.js";
 import { WorkQueue } from "./workqueue.js";
 
-const OWNER_RESOURCE: Readonly<Record<string, Resource>> = { Deployment: "deployments", ReplicaSet: "replicasets" };
+const OWNER_RESOURCE: Readonly<Record<string, Resource>> = {
+  Deployment: "deployments",
+  ReplicaSet: "replicasets",
+};
 
 /** The garbage collector. */
 export class GarbageCollector {
@@ -27,7 +30,8 @@ export class GarbageCollector {
     const ownerGone = (kind: string) => (o: AnyObject) => {
       const uid = o.metadata.uid;
       const dependents = kind === "Deployment" ? informers.replicaSets.list() : informers.pods.list();
-      for (const d of dependents) if (controllerOf(d)?.uid === uid) this.queue.add(`${d.kind}|${objectKey(d)}`);
+      for (const d of dependents)
+        if (controllerOf(d)?.uid === uid) this.queue.add(`${d.kind}|${objectKey(d)}`);
     };
     informers.deployments.addHandlers({ deleted: ownerGone("Deployment") });
     informers.replicaSets.addHandlers({
@@ -40,8 +44,13 @@ export class GarbageCollector {
   private maybeOrphan(o: AnyObject): void {
     const ref = controllerOf(o);
     if (!ref) return;
-    const inf = ref.kind === "Deployment" ? this.ctx.informers.deployments : ref.kind === "ReplicaSet" ? this.ctx.informers.replicaSets : undefined;
-    if (!inf || !inf.hasSynced) return;
+    const inf =
+      ref.kind === "Deployment"
+        ? this.ctx.informers.deployments
+        : ref.kind === "ReplicaSet"
+          ? this.ctx.informers.replicaSets
+          : undefined;
+    if (!inf?.hasSynced) return;
     const owner = inf.get(`${o.metadata.namespace}/${ref.name}`);
     if (!owner || owner.metadata.uid !== ref.uid) this.queue.add(`${o.kind}|${objectKey(o)}`);
   }
@@ -50,24 +59,33 @@ export class GarbageCollector {
     const [kind, objKey] = key.split("|") as [string, string];
     const inf = kind === "ReplicaSet" ? this.ctx.informers.replicaSets : this.ctx.informers.pods;
     const obj: AnyObject | undefined = inf.get(objKey);
-    if (!obj) return done(true);
+    if (!obj) {
+      done(true);
+      return;
+    }
     const ref = controllerOf(obj);
     const ownerResource = ref ? OWNER_RESOURCE[ref.kind] : undefined;
-    if (!ref || !ownerResource) return done(true);
+    if (!ref || !ownerResource) {
+      done(true);
+      return;
+    }
     const ns = obj.metadata.namespace;
-    this.ctx.client.request({ verb: "get", resource: ownerResource, namespace: ns, name: ref.name }, (res) => {
-      if (res.status.code === 200 && res.object?.metadata.uid === ref.uid) return done(true);
-      if (res.status.code !== 200 && res.status.code !== 404) return done(false);
-      this.ctx.client.request(
-        {
-          verb: "delete",
-          resource: kind === "ReplicaSet" ? "replicasets" : "pods",
-          namespace: ns,
-          name: obj.metadata.name,
-          preconditionUid: obj.metadata.uid,
-        },
-        (r) => done(r.status.code === 200 || r.status.code === 404),
-      );
-    });
+    this.ctx.client.request(
+      { verb: "get", resource: ownerResource, namespace: ns, name: ref.name },
+      (res) => {
+        if (res.status.code === 200 && res.object?.metadata.uid === ref.uid) return done(true);
+        if (res.status.code !== 200 && res.status.code !== 404) return done(false);
+        this.ctx.client.request(
+          {
+            verb: "delete",
+            resource: kind === "ReplicaSet" ? "replicasets" : "pods",
+            namespace: ns,
+            name: obj.metadata.name,
+            preconditionUid: obj.metadata.uid,
+          },
+          (r) => done(r.status.code === 200 || r.status.code === 404),
+        );
+      },
+    );
   }
 }

@@ -71,7 +71,8 @@ export class NodeLifecycleController {
       const ready = nodeCondition(node, "Ready");
       const lease = informers.leases.get(`kube-node-lease/${name}`);
       const h = this.observe(name, ready, lease, now);
-      const grace = ready === undefined ? settings.nodeStartupGracePeriodUs : settings.nodeMonitorGracePeriodUs;
+      const grace =
+        ready === undefined ? settings.nodeStartupGracePeriodUs : settings.nodeMonitorGracePeriodUs;
       let status = ready?.status;
       if (now > h.probeUs + grace && status !== "Unknown") {
         this.markUnknown(node, ready === undefined);
@@ -88,7 +89,12 @@ export class NodeLifecycleController {
     this.handleDisruption(zoneCounts);
   }
 
-  private observe(name: string, ready: NodeCondition | undefined, lease: Lease | undefined, now: Micros): Health {
+  private observe(
+    name: string,
+    ready: NodeCondition | undefined,
+    lease: Lease | undefined,
+    now: Micros,
+  ): Health {
     let h = this.health.get(name);
     const hb = ready?.lastHeartbeatTimeUs;
     const renew = lease?.spec.renewTimeUs;
@@ -127,7 +133,13 @@ export class NodeLifecycleController {
           lastTransitionTimeUs: now,
         });
       } else if (c.status !== "Unknown") {
-        conditions.push({ ...c, status: "Unknown", reason: "NodeStatusUnknown", message: "Kubelet stopped posting node status.", lastTransitionTimeUs: now });
+        conditions.push({
+          ...c,
+          status: "Unknown",
+          reason: "NodeStatusUnknown",
+          message: "Kubelet stopped posting node status.",
+          lastTransitionTimeUs: now,
+        });
       } else {
         conditions.push(c);
       }
@@ -135,13 +147,16 @@ export class NodeLifecycleController {
     const wasReady = nodeCondition(node, "Ready")?.status === "True";
     const updated: Node = { ...node, status: { ...node.status, conditions } };
     this.inFlight.add(`unknown/${name}`);
-    this.ctx.client.request({ verb: "update", resource: "nodes", subresource: "status", body: updated }, (res) => {
-      this.inFlight.delete(`unknown/${name}`);
-      if (res.status.code === 200 && res.object) {
-        this.ctx.informers.nodes.assume(res.object as Node);
-        if (wasReady || never) this.markPodsNotReady(name);
-      }
-    });
+    this.ctx.client.request(
+      { verb: "update", resource: "nodes", subresource: "status", body: updated },
+      (res) => {
+        this.inFlight.delete(`unknown/${name}`);
+        if (res.status.code === 200 && res.object) {
+          this.ctx.informers.nodes.assume(res.object as Node);
+          if (wasReady || never) this.markPodsNotReady(name);
+        }
+      },
+    );
   }
 
   /** MarkPodsNotReady: the node's pods get Ready=False so Services stop sending them traffic. */
@@ -152,37 +167,48 @@ export class NodeLifecycleController {
       const ready = pod.status.conditions.find((c) => c.type === "Ready");
       if (!ready || ready.status === "False") continue;
       const uid = pod.metadata.uid;
-      this.ctx.client.request({
-        verb: "patch",
-        resource: "pods",
-        namespace: pod.metadata.namespace,
-        name: pod.metadata.name,
-        subresource: "status",
-        patch: (cur) => {
-          const p = cur as Pod;
-          if (p.metadata.uid !== uid) return undefined;
-          return {
-            ...p,
-            status: {
-              ...p.status,
-              conditions: p.status.conditions.map((c) =>
-                c.type === "Ready" && c.status !== "False" ? { ...c, status: "False", lastTransitionTimeUs: now } : c,
-              ),
-            },
-          };
+      this.ctx.client.request(
+        {
+          verb: "patch",
+          resource: "pods",
+          namespace: pod.metadata.namespace,
+          name: pod.metadata.name,
+          subresource: "status",
+          patch: (cur) => {
+            const p = cur as Pod;
+            if (p.metadata.uid !== uid) return undefined;
+            return {
+              ...p,
+              status: {
+                ...p.status,
+                conditions: p.status.conditions.map((c) =>
+                  c.type === "Ready" && c.status !== "False"
+                    ? { ...c, status: "False", lastTransitionTimeUs: now }
+                    : c,
+                ),
+              },
+            };
+          },
         },
-      }, () => {});
+        () => {},
+      );
     }
   }
 
   private reconcileTaints(node: Node, status: NodeCondition["status"] | undefined, zone: string): void {
     const name = node.metadata.name;
     const tainter = this.zone(zone).tainter;
-    const want: string | undefined = status === "Unknown" ? TAINT_UNREACHABLE : status === "False" ? TAINT_NOT_READY : undefined;
+    const want: string | undefined =
+      status === "Unknown" ? TAINT_UNREACHABLE : status === "False" ? TAINT_NOT_READY : undefined;
     // NoSchedule taints follow the condition at once (TaintNodesByCondition).
-    const noSchedule = node.spec.taints.filter((t) => t.effect === "NoSchedule" && (t.key === TAINT_UNREACHABLE || t.key === TAINT_NOT_READY));
-    const noExecute = node.spec.taints.filter((t) => t.effect === "NoExecute" && (t.key === TAINT_UNREACHABLE || t.key === TAINT_NOT_READY));
-    const scheduleOk = want === undefined ? noSchedule.length === 0 : noSchedule.length === 1 && noSchedule[0]!.key === want;
+    const noSchedule = node.spec.taints.filter(
+      (t) => t.effect === "NoSchedule" && (t.key === TAINT_UNREACHABLE || t.key === TAINT_NOT_READY),
+    );
+    const noExecute = node.spec.taints.filter(
+      (t) => t.effect === "NoExecute" && (t.key === TAINT_UNREACHABLE || t.key === TAINT_NOT_READY),
+    );
+    const scheduleOk =
+      want === undefined ? noSchedule.length === 0 : noSchedule.length === 1 && noSchedule[0]!.key === want;
     if (!scheduleOk) this.swapTaint(name, "NoSchedule", want);
     if (want === undefined || this.allFullyDisrupted) {
       tainter.remove(name);
@@ -211,8 +237,12 @@ export class NodeLifecycleController {
           const others = n.spec.taints.filter(
             (t) => !(t.effect === effect && (t.key === TAINT_UNREACHABLE || t.key === TAINT_NOT_READY)),
           );
-          const taints: Taint[] = key === undefined ? others : [...others, { key, effect, ...(effect === "NoExecute" ? { timeAddedUs: now } : {}) }];
-          if (taints.length === n.spec.taints.length && taints.every((t, i) => t === n.spec.taints[i])) return undefined;
+          const taints: Taint[] =
+            key === undefined
+              ? others
+              : [...others, { key, effect, ...(effect === "NoExecute" ? { timeAddedUs: now } : {}) }];
+          if (taints.length === n.spec.taints.length && taints.every((t, i) => t === n.spec.taints[i]))
+            return undefined;
           return { ...n, spec: { ...n.spec, taints } };
         },
       },
@@ -250,7 +280,8 @@ export class NodeLifecycleController {
     for (const [zone, c] of counts) {
       let state: ZoneState = "Normal";
       if (c.ready === 0 && c.notReady > 0) state = "FullDisruption";
-      else if (c.notReady > 2 && c.notReady / (c.ready + c.notReady) >= s.unhealthyZoneThreshold) state = "PartialDisruption";
+      else if (c.notReady > 2 && c.notReady / (c.ready + c.notReady) >= s.unhealthyZoneThreshold)
+        state = "PartialDisruption";
       states.set(zone, state);
     }
     const all = states.size > 0 && [...states.values()].every((x) => x === "FullDisruption");
@@ -269,7 +300,8 @@ export class NodeLifecycleController {
       const nodes = size.ready + size.notReady;
       let rate = s.nodeEvictionRate;
       if (all) rate = 0;
-      else if (state === "PartialDisruption") rate = nodes > s.largeClusterSizeThreshold ? s.secondaryNodeEvictionRate : 0;
+      else if (state === "PartialDisruption")
+        rate = nodes > s.largeClusterSizeThreshold ? s.secondaryNodeEvictionRate : 0;
       z.tainter.setRate(rate);
       if (z.state !== state) {
         z.state = state;

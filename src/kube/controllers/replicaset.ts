@@ -96,7 +96,10 @@ export class ReplicaSetController {
   private sync(key: string, done: (ok: boolean) => void): void {
     const { informers } = this.ctx;
     const rs = informers.replicaSets.get(key);
-    if (!rs || rs.metadata.deletionTimestampUs !== undefined) return done(true);
+    if (!rs || rs.metadata.deletionTimestampUs !== undefined) {
+      done(true);
+      return;
+    }
     const pods: Pod[] = [];
     for (const p of informers.pods.list()) {
       if (p.metadata.namespace !== rs.metadata.namespace) continue;
@@ -104,55 +107,87 @@ export class ReplicaSetController {
       pods.push(p);
     }
     const statusDone = () => this.updateStatus(rs, pods, done);
-    if (!this.satisfied(key)) return statusDone();
+    if (!this.satisfied(key)) {
+      statusDone();
+      return;
+    }
     const diff = pods.length - rs.spec.replicas;
-    if (diff < 0) return this.create(rs, Math.min(-diff, BURST_REPLICAS), key, statusDone);
-    if (diff > 0) return this.remove(rs, pods, diff, key, statusDone);
+    if (diff < 0) {
+      this.create(rs, Math.min(-diff, BURST_REPLICAS), key, statusDone);
+      return;
+    }
+    if (diff > 0) {
+      this.remove(pods, diff, key, statusDone);
+      return;
+    }
     statusDone();
   }
 
   private create(rs: ReplicaSet, count: number, key: string, then: () => void): void {
     const e: Expectation = { adds: count, dels: 0, setAtUs: this.ctx.scope.now };
     this.expectations.set(key, e);
-    const owner = { kind: "ReplicaSet" as const, name: rs.metadata.name, uid: rs.metadata.uid, controller: true };
+    const owner = {
+      kind: "ReplicaSet" as const,
+      name: rs.metadata.name,
+      uid: rs.metadata.uid,
+      controller: true,
+    };
     let remaining = count;
     let batch = 1;
     const nextBatch = (): void => {
-      if (remaining <= 0) return then();
+      if (remaining <= 0) {
+        then();
+        return;
+      }
       const n = Math.min(batch, remaining);
       remaining -= n;
       batch *= 2;
       let pending = n;
       let failed = false;
       for (let i = 0; i < n; i++) {
-        const pod = podFromTemplate(rs.spec.template, `${rs.metadata.name}-`, rs.metadata.namespace, owner, this.ctx.scope.now);
-        this.ctx.client.request({ verb: "create", resource: "pods", namespace: rs.metadata.namespace, body: pod }, (res) => {
-          if (res.status.code !== 201) {
-            e.adds--;
-            failed = true;
-          }
-          if (--pending === 0) {
-            if (failed) {
-              // Skip the remaining batches, as slowStartBatch stops at the first error.
-              e.adds -= remaining;
-              remaining = 0;
+        const pod = podFromTemplate(
+          rs.spec.template,
+          `${rs.metadata.name}-`,
+          rs.metadata.namespace,
+          owner,
+          this.ctx.scope.now,
+        );
+        this.ctx.client.request(
+          { verb: "create", resource: "pods", namespace: rs.metadata.namespace, body: pod },
+          (res) => {
+            if (res.status.code !== 201) {
+              e.adds--;
+              failed = true;
             }
-            nextBatch();
-          }
-        });
+            if (--pending === 0) {
+              if (failed) {
+                // Skip the remaining batches, as slowStartBatch stops at the first error.
+                e.adds -= remaining;
+                remaining = 0;
+              }
+              nextBatch();
+            }
+          },
+        );
       }
     };
     nextBatch();
   }
 
-  private remove(rs: ReplicaSet, pods: Pod[], count: number, key: string, then: () => void): void {
+  private remove(pods: Pod[], count: number, key: string, then: () => void): void {
     const victims = [...pods].sort(deletionRank).slice(0, count);
     const e: Expectation = { adds: 0, dels: victims.length, setAtUs: this.ctx.scope.now };
     this.expectations.set(key, e);
     let pending = victims.length;
     for (const p of victims) {
       this.ctx.client.request(
-        { verb: "delete", resource: "pods", namespace: p.metadata.namespace, name: p.metadata.name, preconditionUid: p.metadata.uid },
+        {
+          verb: "delete",
+          resource: "pods",
+          namespace: p.metadata.namespace,
+          name: p.metadata.name,
+          preconditionUid: p.metadata.uid,
+        },
         (res) => {
           if (res.status.code !== 200) e.dels--;
           if (--pending === 0) then();
@@ -165,8 +200,14 @@ export class ReplicaSetController {
     let ready = 0;
     for (const p of pods) if (isPodReady(p)) ready++;
     const s = rs.status;
-    if (s.replicas === pods.length && s.readyReplicas === ready && s.availableReplicas === ready && s.observedGeneration === rs.metadata.generation) {
-      return done(true);
+    if (
+      s.replicas === pods.length &&
+      s.readyReplicas === ready &&
+      s.availableReplicas === ready &&
+      s.observedGeneration === rs.metadata.generation
+    ) {
+      done(true);
+      return;
     }
     const generation = rs.metadata.generation;
     const uid = rs.metadata.uid;
@@ -180,7 +221,15 @@ export class ReplicaSetController {
         patch: (cur) => {
           const c = cur as ReplicaSet;
           if (c.metadata.uid !== uid) return undefined;
-          return { ...c, status: { replicas: pods.length, readyReplicas: ready, availableReplicas: ready, observedGeneration: generation } };
+          return {
+            ...c,
+            status: {
+              replicas: pods.length,
+              readyReplicas: ready,
+              availableReplicas: ready,
+              observedGeneration: generation,
+            },
+          };
         },
       },
       (res) => done(res.status.code === 200 || res.status.code === 404),

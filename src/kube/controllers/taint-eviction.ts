@@ -37,7 +37,11 @@ export class TaintEvictionController {
     informers.pods.addHandlers({
       added: (p) => this.podChanged(p),
       updated: (o, p) => {
-        if (o.spec.nodeName !== p.spec.nodeName || o.metadata.deletionTimestampUs !== p.metadata.deletionTimestampUs) this.podChanged(p);
+        if (
+          o.spec.nodeName !== p.spec.nodeName ||
+          o.metadata.deletionTimestampUs !== p.metadata.deletionTimestampUs
+        )
+          this.podChanged(p);
       },
       deleted: (p) => this.scheduled.delete(key(p)),
     });
@@ -68,8 +72,12 @@ export class TaintEvictionController {
     let minSeconds = Number.POSITIVE_INFINITY;
     for (const t of taints) {
       const tol = pod.spec.tolerations.find((x) => tolerates(x, t.key, t.effect, t.value));
-      if (!tol) return this.evict(pod, t, k);
-      if (tol.tolerationSeconds !== undefined) minSeconds = Math.min(minSeconds, Math.max(0, tol.tolerationSeconds));
+      if (!tol) {
+        this.evict(pod, t, k);
+        return;
+      }
+      if (tol.tolerationSeconds !== undefined)
+        minSeconds = Math.min(minSeconds, Math.max(0, tol.tolerationSeconds));
     }
     if (!Number.isFinite(minSeconds)) {
       this.scheduled.delete(k);

@@ -43,7 +43,10 @@ export class WorkQueue {
 
   /** Queues a key after a delay. */
   addAfter(key: string, delayUs: Micros): void {
-    if (delayUs <= 0) return this.add(key);
+    if (delayUs <= 0) {
+      this.add(key);
+      return;
+    }
     this.scope.after(delayUs, () => this.add(key));
   }
 

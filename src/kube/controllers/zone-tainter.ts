@@ -3,13 +3,17 @@
  * behind `zoneNoExecuteTainter`): nodes waiting for a NoExecute taint are taken in order, one per
  * token of a token bucket with burst 1 refilled at the zone's rate (`--node-eviction-rate` 0.1/s in
  * a healthy zone, `--secondary-node-eviction-rate` or 0 in a partially disrupted one). With rate 0
- * nothing is tainted.
+ * nothing is tainted. The queue is worked every `nodeEvictionPeriod` (100 ms), so a node queued in
+ * a monitor pass is tainted about 100 ms later.
  */
 import type { Micros } from "../../sim/time.js";
-import { SECOND } from "../../sim/time.js";
+import { MILLISECOND, SECOND } from "../../sim/time.js";
 import type { ProcessScope } from "../process-scope.js";
 
-/** Processes one node; returns false to try it again later. */
+/** `nodeEvictionPeriod`: how often the tainting queue is worked. */
+const NODE_EVICTION_PERIOD_US = 100 * MILLISECOND;
+
+/** Processes one node. */
 export type TaintAction = (node: string) => void;
 
 /** A token-bucket-limited FIFO of node names. */
@@ -35,7 +39,7 @@ export class ZoneTainter {
     if (this.queued.has(node)) return;
     this.queued.add(node);
     this.queue.push(node);
-    this.process();
+    this.wake(NODE_EVICTION_PERIOD_US);
   }
 
   /** Drops a node from the queue (it recovered). */
@@ -56,7 +60,8 @@ export class ZoneTainter {
 
   private refill(): void {
     const now = this.scope.now;
-    if (this.qps > 0) this.tokens = Math.min(1, this.tokens + ((now - this.lastRefillUs) / SECOND) * this.qps);
+    if (this.qps > 0)
+      this.tokens = Math.min(1, this.tokens + ((now - this.lastRefillUs) / SECOND) * this.qps);
     this.lastRefillUs = now;
   }
 
@@ -68,13 +73,19 @@ export class ZoneTainter {
       this.queued.delete(node);
       this.action(node);
     }
-    if (this.queue.length > 0 && this.qps > 0 && !this.wakeScheduled) {
-      this.wakeScheduled = true;
+    if (this.queue.length > 0 && this.qps > 0) {
       const waitUs = Math.ceil(((1 - this.tokens) / this.qps) * SECOND);
-      this.scope.after(waitUs, () => {
-        this.wakeScheduled = false;
-        this.process();
-      });
+      // Worked on the next 100 ms tick after a token is available.
+      this.wake(Math.ceil(waitUs / NODE_EVICTION_PERIOD_US) * NODE_EVICTION_PERIOD_US);
     }
+  }
+
+  private wake(delayUs: Micros): void {
+    if (this.wakeScheduled) return;
+    this.wakeScheduled = true;
+    this.scope.after(delayUs, () => {
+      this.wakeScheduled = false;
+      this.process();
+    });
   }
 }

@@ -31,9 +31,21 @@ export class KubeProxy implements Process {
   private readonly endpoints: Informer<Endpoints>;
 
   constructor(private readonly ctx: KubeProxyContext) {
-    const client = new ApiClient(ctx.network, ctx.vm.name, ctx.scope, ctx.endpoint, ctx.clientSettings, `kube-proxy/${ctx.vm.name}`);
+    const client = new ApiClient(
+      ctx.network,
+      ctx.vm.name,
+      ctx.scope,
+      ctx.endpoint,
+      ctx.clientSettings,
+      `kube-proxy/${ctx.vm.name}`,
+    );
     this.endpoints = new Informer<Endpoints>(client, ctx.scope, ctx.rng, { resource: "endpoints" });
     this.endpoints.start();
+  }
+
+  /** True once the first list of Endpoints arrived. */
+  get synced(): boolean {
+    return this.endpoints.hasSynced;
   }
 
   /** The ready endpoints this node forwards a Service's traffic to (`namespace/name`). */

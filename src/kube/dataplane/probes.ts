@@ -47,7 +47,14 @@ export class ApiProbe {
   private probe(): void {
     if (this.inFlight) return;
     this.inFlight = true;
-    const client = new ApiClient(this.network, this.host, this.scope, this.endpoint, { ...this.settings, dialTimeoutUs: this.timeoutUs }, "api-probe");
+    const client = new ApiClient(
+      this.network,
+      this.host,
+      this.scope,
+      this.endpoint,
+      { ...this.settings, dialTimeoutUs: this.timeoutUs },
+      "api-probe",
+    );
     client.request(
       { verb: "get", resource: "services", namespace: "default", name: "kubernetes" },
       (res) => {
@@ -96,9 +103,11 @@ export class ServiceProbe {
     const entry = this.plane.workers.find((w) => this.plane.vm(w)?.isGuestRunning);
     if (entry === undefined) return { ok: false, message: "no worker node is running" };
     const proxy = this.plane.kubeProxy(entry);
-    if (!proxy) return { ok: false, message: `${entry}:${this.port}: connection refused (kube-proxy not running)` };
+    if (!proxy)
+      return { ok: false, message: `${entry}:${this.port}: connection refused (kube-proxy not running)` };
     const backends = proxy.backends(this.service);
-    if (backends.length === 0) return { ok: false, message: `${entry}: no endpoints for service ${this.service}` };
+    if (backends.length === 0)
+      return { ok: false, message: `${entry}: no endpoints for service ${this.service}` };
     const b = backends[this.rng.int(0, backends.length - 1)]!;
     const vm = this.plane.vm(b.nodeName);
     const rt = this.plane.runtime(b.nodeName);
@@ -115,6 +124,9 @@ export class ServiceProbe {
     const r = this.check();
     if (r.ok === this.last) return;
     this.last = r.ok;
-    this.emit("kube.service.probe", this.service, { ok: r.ok, message: r.ok ? "Welcome to nginx!" : r.message });
+    this.emit("kube.service.probe", this.service, {
+      ok: r.ok,
+      message: r.ok ? "Welcome to nginx!" : r.message,
+    });
   }
 }

@@ -41,7 +41,14 @@ export class KubeVip implements Process {
   readonly elector: LeaderElector;
 
   constructor(private readonly ctx: KubeVipContext) {
-    const client = new ApiClient(ctx.network, ctx.vm.name, ctx.scope, ctx.endpoint, ctx.clientSettings, "kube-vip");
+    const client = new ApiClient(
+      ctx.network,
+      ctx.vm.name,
+      ctx.scope,
+      ctx.endpoint,
+      ctx.clientSettings,
+      "kube-vip",
+    );
     this.elector = new LeaderElector(client, ctx.scope, ctx.rng, {
       namespace: "kube-system",
       name: KUBE_VIP_LEASE,

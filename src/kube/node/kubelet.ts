@@ -35,7 +35,7 @@ import type { ProcessScope } from "../process-scope.js";
 import { conditionsChanged, desiredConditions, withConditions } from "./node-status.js";
 import { creatingStatus, runningStatus } from "./pod-status.js";
 import type { ContainerRuntime } from "./runtime.js";
-import { StaticPods, type StaticPodSettings } from "./static-pods.js";
+import { type StaticPodSettings, StaticPods } from "./static-pods.js";
 
 /** Kubelet configuration (KubeletConfiguration defaults, capi-kube.md §5). */
 export interface KubeletSettings extends StaticPodSettings {
@@ -95,7 +95,14 @@ export class Kubelet implements Process {
 
   constructor(private readonly ctx: KubeletContext) {
     this.name = ctx.vm.name;
-    this.client = new ApiClient(ctx.network, this.name, ctx.scope, ctx.endpoint, ctx.clientSettings, `kubelet/${this.name}`);
+    this.client = new ApiClient(
+      ctx.network,
+      this.name,
+      ctx.scope,
+      ctx.endpoint,
+      ctx.clientSettings,
+      `kubelet/${this.name}`,
+    );
     this.pods = new Informer<Pod>(this.client, ctx.scope, ctx.rng, { resource: "pods", nodeName: this.name });
     this.pods.addHandlers({
       added: (p) => this.syncPod(p),
@@ -219,7 +226,11 @@ export class Kubelet implements Process {
         const node = res.object as Node;
         const desired = desiredConditions(ctx.runtime.up);
         const now = ctx.scope.now;
-        if (!conditionsChanged(node, desired) && now - this.lastReportUs < ctx.settings.nodeStatusReportFrequencyUs) return;
+        if (
+          !conditionsChanged(node, desired) &&
+          now - this.lastReportUs < ctx.settings.nodeStatusReportFrequencyUs
+        )
+          return;
         this.client.request(
           {
             verb: "patch",
@@ -258,7 +269,10 @@ export class Kubelet implements Process {
     const uid = pod.metadata.uid;
     const rt = this.ctx.runtime;
     const c = rt.get(uid);
-    if (pod.metadata.deletionTimestampUs !== undefined) return this.terminatePod(pod);
+    if (pod.metadata.deletionTimestampUs !== undefined) {
+      this.terminatePod(pod);
+      return;
+    }
     if (pod.status.phase === "Succeeded" || pod.status.phase === "Failed") return;
     if (!c) {
       if (!rt.up || this.starting.has(uid)) return;
@@ -266,7 +280,9 @@ export class Kubelet implements Process {
       return;
     }
     if (pod.status.phase !== "Running" || !isPodReady(pod) || pod.status.podIP !== c.ip) {
-      this.postStatus(pod, (cur) => runningStatus(cur, this.ctx.scope.now, c.ip, this.ctx.vm.address, this.restartCount(cur)));
+      this.postStatus(pod, (cur) =>
+        runningStatus(cur, this.ctx.scope.now, c.ip, this.ctx.vm.address, this.restartCount(cur)),
+      );
     }
   }
 
@@ -286,7 +302,8 @@ export class Kubelet implements Process {
     ctx.scope.after(sample(ctx.settings.podStartDelay, ctx.rng), () => {
       this.starting.delete(uid);
       const current = this.pods.get(`${pod.metadata.namespace}/${pod.metadata.name}`);
-      if (!current || current.metadata.uid !== uid || current.metadata.deletionTimestampUs !== undefined) return;
+      if (!current || current.metadata.uid !== uid || current.metadata.deletionTimestampUs !== undefined)
+        return;
       if (!ctx.runtime.up || ctx.runtime.get(uid)) return;
       const ip = ctx.runtime.allocateIp();
       ctx.runtime.add({
@@ -318,7 +335,10 @@ export class Kubelet implements Process {
         () => this.stopping.delete(uid),
       );
     };
-    if (!ctx.runtime.get(uid)) return finish();
+    if (!ctx.runtime.get(uid)) {
+      finish();
+      return;
+    }
     ctx.scope.after(sample(ctx.settings.podStopDelay, ctx.rng), () => {
       ctx.runtime.remove(uid, "pod deleted");
       finish();

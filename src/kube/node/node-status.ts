@@ -18,9 +18,24 @@ interface Desired {
 /** The conditions a kubelet reports, given whether its runtime is up. */
 export function desiredConditions(runtimeUp: boolean): readonly Desired[] {
   return [
-    { type: "MemoryPressure", status: "False", reason: "KubeletHasSufficientMemory", message: "kubelet has sufficient memory available" },
-    { type: "DiskPressure", status: "False", reason: "KubeletHasNoDiskPressure", message: "kubelet has no disk pressure" },
-    { type: "PIDPressure", status: "False", reason: "KubeletHasSufficientPID", message: "kubelet has sufficient PID available" },
+    {
+      type: "MemoryPressure",
+      status: "False",
+      reason: "KubeletHasSufficientMemory",
+      message: "kubelet has sufficient memory available",
+    },
+    {
+      type: "DiskPressure",
+      status: "False",
+      reason: "KubeletHasNoDiskPressure",
+      message: "kubelet has no disk pressure",
+    },
+    {
+      type: "PIDPressure",
+      status: "False",
+      reason: "KubeletHasSufficientPID",
+      message: "kubelet has sufficient PID available",
+    },
     runtimeUp
       ? { type: "Ready", status: "True", reason: "KubeletReady", message: "kubelet is posting ready status" }
       : {

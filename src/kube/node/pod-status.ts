@@ -10,7 +10,11 @@ function conditions(pod: Pod, ready: boolean, now: Micros): PodCondition[] {
   const status = ready ? "True" : "False";
   const keep = (type: PodCondition["type"], s: PodCondition["status"]): PodCondition => {
     const old = pod.status.conditions.find((c) => c.type === type);
-    return { type, status: s, lastTransitionTimeUs: old && old.status === s ? old.lastTransitionTimeUs : now };
+    return {
+      type,
+      status: s,
+      lastTransitionTimeUs: old && old.status === s ? old.lastTransitionTimeUs : now,
+    };
   };
   return [
     keep("PodScheduled", "True"),

@@ -50,7 +50,14 @@ export class StaticPods {
     private readonly ctx: KubeletContext,
     private readonly settings: StaticPodSettings,
   ) {
-    this.prober = new ApiClient(ctx.network, ctx.vm.name, ctx.scope, ctx.localEndpoint, ctx.clientSettings, "kube-probe");
+    this.prober = new ApiClient(
+      ctx.network,
+      ctx.vm.name,
+      ctx.scope,
+      ctx.localEndpoint,
+      ctx.clientSettings,
+      "kube-probe",
+    );
     const off = ctx.runtime.onExit((c, reason) => this.exited(c, reason));
     ctx.scope.onEnd(off);
     ctx.scope.every(FILE_CHECK_US, () => this.sync(), 0);
@@ -70,7 +77,15 @@ export class StaticPods {
       wanted.add(spec.name);
       let st = this.states.get(spec.name);
       if (!st) {
-        st = { spec, starting: false, restartCount: 0, nextStartUs: 0, probeFailures: 0, startupDone: false, probing: 0 };
+        st = {
+          spec,
+          starting: false,
+          restartCount: 0,
+          nextStartUs: 0,
+          probeFailures: 0,
+          startupDone: false,
+          probing: 0,
+        };
         this.states.set(spec.name, st);
         // A container already running (kubelet restart) is adopted: probing resumes.
         if (ctx.runtime.get(StaticPods.uid(spec.name, node))) this.startProbes(st, true);
@@ -143,9 +158,14 @@ export class StaticPods {
     if (ran >= BACKOFF_RESET_US) st.restartCount = 0;
     st.restartCount++;
     const s = this.settings;
-    const backoff = Math.min(s.crashLoopBackoffInitialUs * 2 ** (st.restartCount - 1), s.crashLoopBackoffMaxUs);
+    // The first restart is immediate; later ones wait 10 s, 20 s, … up to the cap (kubelet doBackOff).
+    const backoff =
+      st.restartCount <= 1
+        ? 0
+        : Math.min(s.crashLoopBackoffInitialUs * 2 ** (st.restartCount - 2), s.crashLoopBackoffMaxUs);
     st.nextStartUs = this.ctx.scope.now + backoff;
-    if (!reason.startsWith("Liveness") && !reason.startsWith("Startup")) this.emit(c.staticName, "exited", reason);
+    if (!reason.startsWith("Liveness") && !reason.startsWith("Startup"))
+      this.emit(c.staticName, "exited", reason);
     this.maybeStart(st);
   }
 
@@ -176,7 +196,10 @@ export class StaticPods {
           st.startupDone = true;
         } else if (++st.probeFailures >= spec.failureThreshold) {
           const kind = st.startupDone ? "Liveness" : "Startup";
-          const detail = res.status.code > 0 ? `HTTP probe failed with statuscode: ${res.status.code}` : res.status.message;
+          const detail =
+            res.status.code > 0
+              ? `HTTP probe failed with statuscode: ${res.status.code}`
+              : res.status.message;
           const reason = `${kind} probe failed: ${detail}`;
           st.probing++;
           this.emit(st.spec.name, "killed", reason);
@@ -191,6 +214,12 @@ export class StaticPods {
 
   private emit(name: string, event: string, reason: string): void {
     const node = this.ctx.vm.name;
-    this.ctx.emit("kube.container", `${node}/${name}`, { node, pod: `${name}-${node}`, container: name, event, reason });
+    this.ctx.emit("kube.container", `${node}/${name}`, {
+      node,
+      pod: `${name}-${node}`,
+      container: name,
+      event,
+      reason,
+    });
   }
 }

@@ -14,8 +14,8 @@ import {
   LABEL_ZONE,
   type Node,
   type NodeCondition,
-  type Taint,
   TAINT_CONTROL_PLANE,
+  type Taint,
 } from "./node.js";
 import type { Pod, PodSpec } from "./pod.js";
 import type { Endpoints, Service } from "./service.js";
@@ -46,7 +46,12 @@ export function makeNode(init: NodeInit): Node {
   const taints: Taint[] = init.controlPlane ? [{ key: TAINT_CONTROL_PLANE, effect: "NoSchedule" }] : [];
   return {
     kind: "Node",
-    metadata: newMeta({ name: init.name, uid: init.uid ?? "", creationTimestampUs: init.createdAtUs, labels }),
+    metadata: newMeta({
+      name: init.name,
+      uid: init.uid ?? "",
+      creationTimestampUs: init.createdAtUs,
+      labels,
+    }),
     spec: { unschedulable: false, taints, podCIDR: init.podCIDR },
     status: {
       conditions: init.conditions ?? [],
@@ -121,7 +126,12 @@ export function makeNodeLease(node: Node, durationSeconds: number, now: Micros):
     durationSeconds,
     now,
   });
-  const owner: OwnerReference = { kind: "Node", name: node.metadata.name, uid: node.metadata.uid, controller: false };
+  const owner: OwnerReference = {
+    kind: "Node",
+    name: node.metadata.name,
+    uid: node.metadata.uid,
+    controller: false,
+  };
   return { ...lease, metadata: { ...lease.metadata, ownerReferences: [owner] } };
 }
 
@@ -179,7 +189,11 @@ export function makeDeployment(init: {
       creationTimestampUs: init.now,
       labels: init.labels,
     }),
-    spec: { replicas: init.replicas, selector: init.labels, template: { labels: init.labels, spec: init.spec } },
+    spec: {
+      replicas: init.replicas,
+      selector: init.labels,
+      template: { labels: init.labels, spec: init.spec },
+    },
     status: {
       replicas: 0,
       updatedReplicas: 0,
@@ -230,7 +244,12 @@ export function makeService(init: {
 }): Service {
   return {
     kind: "Service",
-    metadata: newMeta({ name: init.name, namespace: init.namespace, uid: init.uid ?? "", creationTimestampUs: init.now }),
+    metadata: newMeta({
+      name: init.name,
+      namespace: init.namespace,
+      uid: init.uid ?? "",
+      creationTimestampUs: init.now,
+    }),
     spec: {
       selector: init.selector,
       port: init.port,
@@ -252,7 +271,13 @@ export function makeEndpoints(name: string, namespace: string, now: Micros, uid 
 }
 
 /** A ConfigMap. */
-export function makeConfigMap(name: string, namespace: string, data: StringMap, now: Micros, uid = ""): ConfigMap {
+export function makeConfigMap(
+  name: string,
+  namespace: string,
+  data: StringMap,
+  now: Micros,
+  uid = "",
+): ConfigMap {
   return { kind: "ConfigMap", metadata: newMeta({ name, namespace, uid, creationTimestampUs: now }), data };
 }
 
@@ -265,5 +290,10 @@ export function makeSecret(
   now: Micros,
   uid = "",
 ): Secret {
-  return { kind: "Secret", metadata: newMeta({ name, namespace, uid, creationTimestampUs: now }), type, data };
+  return {
+    kind: "Secret",
+    metadata: newMeta({ name, namespace, uid, creationTimestampUs: now }),
+    type,
+    data,
+  };
 }

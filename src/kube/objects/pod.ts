@@ -8,8 +8,8 @@
  * are evicted five minutes after the node is tainted.
  */
 import type { Micros } from "../../sim/time.js";
-import type { ConditionStatus, TaintEffect } from "./node.js";
 import type { KubeObject, ObjectMeta } from "./meta.js";
+import type { ConditionStatus, TaintEffect } from "./node.js";
 
 export type PodPhase = "Pending" | "Running" | "Succeeded" | "Failed" | "Unknown";
 

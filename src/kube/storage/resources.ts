@@ -37,9 +37,30 @@ export interface ResourceInfo {
 }
 
 const TABLE: readonly ResourceInfo[] = [
-  { resource: "nodes", kind: "Node", prefix: "/registry/minions/", namespaced: false, bytes: 6_000, shortName: "no" },
-  { resource: "leases", kind: "Lease", prefix: "/registry/leases/", namespaced: true, bytes: 350, shortName: "lease" },
-  { resource: "pods", kind: "Pod", prefix: "/registry/pods/", namespaced: true, bytes: 3_000, shortName: "po" },
+  {
+    resource: "nodes",
+    kind: "Node",
+    prefix: "/registry/minions/",
+    namespaced: false,
+    bytes: 6_000,
+    shortName: "no",
+  },
+  {
+    resource: "leases",
+    kind: "Lease",
+    prefix: "/registry/leases/",
+    namespaced: true,
+    bytes: 350,
+    shortName: "lease",
+  },
+  {
+    resource: "pods",
+    kind: "Pod",
+    prefix: "/registry/pods/",
+    namespaced: true,
+    bytes: 3_000,
+    shortName: "po",
+  },
   {
     resource: "replicasets",
     kind: "ReplicaSet",
@@ -80,7 +101,14 @@ const TABLE: readonly ResourceInfo[] = [
     bytes: 1_500,
     shortName: "cm",
   },
-  { resource: "secrets", kind: "Secret", prefix: "/registry/secrets/", namespaced: true, bytes: 600, shortName: "secret" },
+  {
+    resource: "secrets",
+    kind: "Secret",
+    prefix: "/registry/secrets/",
+    namespaced: true,
+    bytes: 600,
+    shortName: "secret",
+  },
 ];
 
 const BY_RESOURCE = new Map<Resource, ResourceInfo>(TABLE.map((r) => [r.resource, r]));
@@ -115,5 +143,7 @@ export function storageKey(info: ResourceInfo, namespace: string, name: string):
 
 /** The etcd prefix of a list: the whole resource, or one namespace of it. */
 export function listPrefix(info: ResourceInfo, namespace: string | undefined): string {
-  return info.namespaced && namespace !== undefined && namespace !== "" ? `${info.prefix}${namespace}/` : info.prefix;
+  return info.namespaced && namespace !== undefined && namespace !== ""
+    ? `${info.prefix}${namespace}/`
+    : info.prefix;
 }
