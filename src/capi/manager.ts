@@ -19,9 +19,9 @@
 import type { Hypervisor } from "../infra/hypervisor.js";
 import { sample } from "../sim/distribution.js";
 import type { Simulation } from "../sim/simulation.js";
-import { type Micros, MINUTE } from "../sim/time.js";
-import type { JoinEnvironment } from "./bootstrap/join-environment.js";
+import { MINUTE, type Micros } from "../sim/time.js";
 import { reconcileKubeadmConfig } from "./bootstrap/controller.js";
+import type { JoinEnvironment } from "./bootstrap/join-environment.js";
 import type { CapiContext } from "./context.js";
 import { reconcileCapvVm } from "./infra/capv.js";
 import { reconcileVirtualMachine } from "./infra/vmop.js";
@@ -43,7 +43,12 @@ import {
 import type { Condition } from "./objects/conditions.js";
 import type { Machine } from "./objects/machine.js";
 import type { MachineHealthCheckSpec } from "./objects/machine-health-check.js";
-import { KCP_CLEANUP_HOOK, LABEL_CLUSTER_NAME, LABEL_CONTROL_PLANE, LABEL_DEPLOYMENT_NAME } from "./objects/meta.js";
+import {
+  KCP_CLEANUP_HOOK,
+  LABEL_CLUSTER_NAME,
+  LABEL_CONTROL_PLANE,
+  LABEL_DEPLOYMENT_NAME,
+} from "./objects/meta.js";
 import { ControllerPlacement } from "./placement.js";
 import { Controller } from "./runtime/controller.js";
 import type { CapiSettings } from "./settings.js";
@@ -117,25 +122,47 @@ export class CapiManager {
       timing: sim.rng.stream("capi/timing"),
     };
     const ctx = this.ctx;
-    const keys = (kind: Parameters<ManagementStore["list"]>[0]) => () => this.store.list(kind).map((o) => o.metadata.name);
+    const keys = (kind: Parameters<ManagementStore["list"]>[0]) => () =>
+      this.store.list(kind).map((o) => o.metadata.name);
     const sync = settings.syncPeriodUs;
     const rng = (n: string) => sim.rng.stream(`capi/resync/${n}`);
     const infraIsVmop = settings.infra.provider === "vmop";
     this.controllers = {
-      machine: new Controller(sim, { name: "machine", syncPeriodUs: sync, keys: keys("Machine"), rng: rng("machine") }, (k) => reconcileMachine(ctx, k)),
-      machineSet: new Controller(sim, { name: "machineset", syncPeriodUs: sync, keys: keys("MachineSet"), rng: rng("machineset") }, (k) =>
-        reconcileMachineSet(ctx, k),
+      machine: new Controller(
+        sim,
+        { name: "machine", syncPeriodUs: sync, keys: keys("Machine"), rng: rng("machine") },
+        (k) => reconcileMachine(ctx, k),
       ),
-      kcp: new Controller(sim, { name: "kubeadmcontrolplane", syncPeriodUs: sync, keys: keys("KubeadmControlPlane"), rng: rng("kcp") }, (k) =>
-        reconcileKcp(ctx, k),
+      machineSet: new Controller(
+        sim,
+        { name: "machineset", syncPeriodUs: sync, keys: keys("MachineSet"), rng: rng("machineset") },
+        (k) => reconcileMachineSet(ctx, k),
+      ),
+      kcp: new Controller(
+        sim,
+        {
+          name: "kubeadmcontrolplane",
+          syncPeriodUs: sync,
+          keys: keys("KubeadmControlPlane"),
+          rng: rng("kcp"),
+        },
+        (k) => reconcileKcp(ctx, k),
       ),
       mhc: new Controller(
         sim,
-        { name: "machinehealthcheck", syncPeriodUs: sync, keys: keys("MachineHealthCheck"), rng: rng("mhc"), rateLimitUs: features.mhcRateLimitUs },
+        {
+          name: "machinehealthcheck",
+          syncPeriodUs: sync,
+          keys: keys("MachineHealthCheck"),
+          rng: rng("mhc"),
+          rateLimitUs: features.mhcRateLimitUs,
+        },
         (k) => reconcileMhc(ctx, k),
       ),
-      bootstrap: new Controller(sim, { name: "kubeadmconfig", syncPeriodUs: sync, keys: keys("KubeadmConfig"), rng: rng("kubeadmconfig") }, (k) =>
-        reconcileKubeadmConfig(ctx, k),
+      bootstrap: new Controller(
+        sim,
+        { name: "kubeadmconfig", syncPeriodUs: sync, keys: keys("KubeadmConfig"), rng: rng("kubeadmconfig") },
+        (k) => reconcileKubeadmConfig(ctx, k),
       ),
       infra: new Controller(
         sim,
@@ -173,26 +200,33 @@ export class CapiManager {
       if (m) c.machine.enqueue(m.metadata.name);
       else c.machine.forget(x.metadata.name);
       this.ownerOf(x);
-      if (m && old && m.status.nodeRef !== old.status.nodeRef) c.bootstrap.enqueue(m.spec.bootstrapConfigName);
+      if (m && old && m.status.nodeRef !== old.status.nodeRef)
+        c.bootstrap.enqueue(m.spec.bootstrapConfigName);
       this.mhcsAll();
     });
     this.store.watch("InfraMachine", (old, im) => {
-      if (im && (!old || old.metadata.deletionTimestampUs !== im.metadata.deletionTimestampUs || old.spec !== im.spec)) {
+      if (
+        im &&
+        (!old || old.metadata.deletionTimestampUs !== im.metadata.deletionTimestampUs || old.spec !== im.spec)
+      ) {
         c.infra.enqueue(im.metadata.name);
       }
       if (!im && old) c.infra.forget(old.metadata.name);
       const owner = (im ?? old)?.metadata.owner;
-      if (owner?.kind === "Machine" && (!im || !old || im.status !== old.status)) c.machine.enqueue(owner.name);
+      if (owner?.kind === "Machine" && (!im || !old || im.status !== old.status))
+        c.machine.enqueue(owner.name);
     });
     this.store.watch("KubeadmConfig", (old, cfg) => {
-      if (cfg && (!old || old.metadata.deletionTimestampUs !== cfg.metadata.deletionTimestampUs)) c.bootstrap.enqueue(cfg.metadata.name);
+      if (cfg && (!old || old.metadata.deletionTimestampUs !== cfg.metadata.deletionTimestampUs))
+        c.bootstrap.enqueue(cfg.metadata.name);
       if (cfg && old && cfg.status.dataSecretCreated !== old.status.dataSecretCreated) {
         c.infra.enqueue(cfg.metadata.name);
         if (cfg.metadata.owner) c.machine.enqueue(cfg.metadata.owner.name);
       }
     });
     this.store.watch("KubeadmControlPlane", (old, k) => {
-      if (k && (!old || old.spec !== k.spec || old.metadata.annotations !== k.metadata.annotations)) c.kcp.enqueue(k.metadata.name);
+      if (k && (!old || old.spec !== k.spec || old.metadata.annotations !== k.metadata.annotations))
+        c.kcp.enqueue(k.metadata.name);
     });
     this.store.watch("MachineSet", (old, ms) => {
       if (ms && (!old || old.spec !== ms.spec)) c.machineSet.enqueue(ms.metadata.name);
@@ -201,13 +235,15 @@ export class CapiManager {
       if (m && (!old || old.spec !== m.spec)) c.mhc.enqueue(m.metadata.name);
     });
     this.store.watch("Cluster", (old, cl) => {
-      if (cl && old && old.spec !== cl.spec) for (const m of this.store.list("Machine")) c.machine.enqueue(m.metadata.name);
+      if (cl && old && old.spec !== cl.spec)
+        for (const m of this.store.list("Machine")) c.machine.enqueue(m.metadata.name);
       this.mhcsAll();
       for (const k of this.store.list("KubeadmControlPlane")) c.kcp.enqueue(k.metadata.name);
     });
     this.cache.onNodeEvent((node) => {
       for (const m of this.store.list("Machine")) {
-        if (m.status.nodeRef?.name === node || (m.status.nodeRef === undefined && m.metadata.name === node)) c.machine.enqueue(m.metadata.name);
+        if (m.status.nodeRef?.name === node || (m.status.nodeRef === undefined && m.metadata.name === node))
+          c.machine.enqueue(m.metadata.name);
       }
       this.mhcsAll();
     });
@@ -249,14 +285,40 @@ export class CapiManager {
     const born = now - spec.ageUs;
     const s = this.store;
     const f = this.ctx.features;
-    s.create(newCluster({ name: spec.clusterName, nowUs: born, endpoint: "control-plane-endpoint:6443", readyAtUs: born }));
-    s.create(newKubeadmControlPlane({ name: spec.kcpName, clusterName: spec.clusterName, replicas: spec.controlPlaneVms.length, nowUs: born, version: this.settings.kubernetesVersion }));
+    s.create(
+      newCluster({
+        name: spec.clusterName,
+        nowUs: born,
+        endpoint: "control-plane-endpoint:6443",
+        readyAtUs: born,
+      }),
+    );
+    s.create(
+      newKubeadmControlPlane({
+        name: spec.kcpName,
+        clusterName: spec.clusterName,
+        replicas: spec.controlPlaneVms.length,
+        nowUs: born,
+        version: this.settings.kubernetesVersion,
+      }),
+    );
     const msName = generateName(spec.deploymentName, this.ctx.names);
     s.create({
       kind: "MachineDeployment",
-      metadata: { name: spec.deploymentName, uid: "", creationTimestampUs: born, labels: { [LABEL_CLUSTER_NAME]: spec.clusterName }, annotations: {}, resourceVersion: 0 },
+      metadata: {
+        name: spec.deploymentName,
+        uid: "",
+        creationTimestampUs: born,
+        labels: { [LABEL_CLUSTER_NAME]: spec.clusterName },
+        annotations: {},
+        resourceVersion: 0,
+      },
       spec: { clusterName: spec.clusterName, replicas: spec.workerVms.length, machineSetName: msName },
-      status: { replicas: spec.workerVms.length, readyReplicas: spec.workerVms.length, availableReplicas: spec.workerVms.length },
+      status: {
+        replicas: spec.workerVms.length,
+        readyReplicas: spec.workerVms.length,
+        availableReplicas: spec.workerVms.length,
+      },
     });
     s.create(
       newMachineSet({
@@ -271,8 +333,19 @@ export class CapiManager {
     );
     const ms = s.get("MachineSet", msName)!;
     const healthy = (at: Micros, cp: boolean): Condition[] => {
-      const t = (type: string, reason: string): Condition => ({ type, status: "True", reason, message: "", lastTransitionTimeUs: at });
-      const out = [t("BootstrapConfigReady", "Ready"), t("InfrastructureReady", "Ready"), t("NodeReady", "KubeletReady"), t("NodeHealthy", "NodeHealthy")];
+      const t = (type: string, reason: string): Condition => ({
+        type,
+        status: "True",
+        reason,
+        message: "",
+        lastTransitionTimeUs: at,
+      });
+      const out = [
+        t("BootstrapConfigReady", "Ready"),
+        t("InfrastructureReady", "Ready"),
+        t("NodeReady", "KubeletReady"),
+        t("NodeHealthy", "NodeHealthy"),
+      ];
       if (cp) {
         out.push(
           t("APIServerPodHealthy", "Running"),
@@ -288,16 +361,41 @@ export class CapiManager {
       const vm = this.hypervisor.require(vmName);
       const owner = { kind: "Machine" as const, name: vmName };
       const cfg = newKubeadmConfig(vmName, cp, born, owner);
-      s.create({ ...cfg, status: { dataSecretCreated: true, tokenId: tokenIdFor(vmName), tokenExpiresAtUs: born + this.settings.tokenTtlUs } });
-      const im = newInfraMachine({ name: vmName, provider: this.settings.infra.provider, cloneMode: this.settings.infra.cloneMode, nowUs: born, owner });
-      s.create({ ...im, status: { ...im.status, ready: true, biosUUID: vm.uuid, addresses: [vm.address], powerState: "poweredOn" } });
+      s.create({
+        ...cfg,
+        status: {
+          dataSecretCreated: true,
+          tokenId: tokenIdFor(vmName),
+          tokenExpiresAtUs: born + this.settings.tokenTtlUs,
+        },
+      });
+      const im = newInfraMachine({
+        name: vmName,
+        provider: this.settings.infra.provider,
+        cloneMode: this.settings.infra.cloneMode,
+        nowUs: born,
+        owner,
+      });
+      s.create({
+        ...im,
+        status: {
+          ...im.status,
+          ready: true,
+          biosUUID: vm.uuid,
+          addresses: [vm.address],
+          powerState: "poweredOn",
+        },
+      });
       const labels: Record<string, string> = cp ? { [LABEL_CONTROL_PLANE]: "" } : { ...ms.spec.selector };
-      const annotations: Record<string, string> = cp && f.etcdRemovalInPreTerminateHook ? { [KCP_CLEANUP_HOOK]: "" } : {};
+      const annotations: Record<string, string> =
+        cp && f.etcdRemovalInPreTerminateHook ? { [KCP_CLEANUP_HOOK]: "" } : {};
       const m = newMachine({
         name: vmName,
         clusterName: spec.clusterName,
         nowUs: born,
-        owner: cp ? { kind: "KubeadmControlPlane", name: spec.kcpName } : { kind: "MachineSet", name: msName },
+        owner: cp
+          ? { kind: "KubeadmControlPlane", name: spec.kcpName }
+          : { kind: "MachineSet", name: msName },
         labels,
         annotations,
         version: this.settings.kubernetesVersion,
@@ -306,20 +404,38 @@ export class CapiManager {
       s.create({
         ...m,
         spec: { ...m.spec, providerID: `vsphere://${vm.uuid}` },
-        status: { ...m.status, phase: "Running", bootstrapReady: true, infrastructureReady: true, nodeRef: { name: vmName }, addresses: [vm.address], conditions: healthy(born, cp) },
+        status: {
+          ...m.status,
+          phase: "Running",
+          bootstrapReady: true,
+          infrastructureReady: true,
+          nodeRef: { name: vmName },
+          addresses: [vm.address],
+          conditions: healthy(born, cp),
+        },
       });
     };
     for (const v of spec.controlPlaneVms) add(v, true);
     for (const v of spec.workerVms) add(v, false);
     if (this.settings.mhcEnabled) {
-      if (spec.controlPlaneMhc) s.create(newMachineHealthCheck(`${spec.clusterName}-control-plane-unhealthy-5m`, spec.controlPlaneMhc, born));
-      if (spec.workerMhc) s.create(newMachineHealthCheck(`${spec.clusterName}-md-0-unhealthy-5m`, spec.workerMhc, born));
+      if (spec.controlPlaneMhc)
+        s.create(
+          newMachineHealthCheck(`${spec.clusterName}-control-plane-unhealthy-5m`, spec.controlPlaneMhc, born),
+        );
+      if (spec.workerMhc)
+        s.create(newMachineHealthCheck(`${spec.clusterName}-md-0-unhealthy-5m`, spec.workerMhc, born));
     }
   }
 
   /** The MHC selectors `adopt` uses: control-plane Machines, and the deployment's Machines. */
-  static selectors(spec: Pick<AdoptionSpec, "deploymentName">): { controlPlane: Record<string, string>; workers: Record<string, string> } {
-    return { controlPlane: { [LABEL_CONTROL_PLANE]: "" }, workers: { [LABEL_DEPLOYMENT_NAME]: spec.deploymentName } };
+  static selectors(spec: Pick<AdoptionSpec, "deploymentName">): {
+    controlPlane: Record<string, string>;
+    workers: Record<string, string>;
+  } {
+    return {
+      controlPlane: { [LABEL_CONTROL_PLANE]: "" },
+      workers: { [LABEL_DEPLOYMENT_NAME]: spec.deploymentName },
+    };
   }
 }
 

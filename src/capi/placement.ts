@@ -73,6 +73,7 @@ export class ControllerPlacement {
     this.sim.after(this.timings.retryPeriodUs, () => this.tick());
   }
 
+  /** One renewal (or acquisition) attempt; the next starts a retry period after it ended, as in client-go. */
   private tick(): void {
     const startedUs = this.sim.now;
     this.api.renewControllerLease((ok) => {
@@ -80,14 +81,17 @@ export class ControllerPlacement {
       if (this.runningFlag) {
         if (ok) this.lastRenewUs = startedUs;
         else if (this.sim.now - this.lastRenewUs >= this.timings.renewDeadlineUs) {
-          this.set(false, 'failed to renew lease capi-system/controller-leader-election-capi: timed out waiting for the condition; "leader election lost"');
+          this.set(
+            false,
+            'failed to renew lease capi-system/controller-leader-election-capi: timed out waiting for the condition; "leader election lost"',
+          );
         }
       } else if (ok && startedUs >= this.lastRenewUs + this.timings.leaseDurationUs) {
         this.lastRenewUs = startedUs;
         this.set(true, "successfully acquired lease capi-system/controller-leader-election-capi");
       }
+      this.sim.after(this.timings.retryPeriodUs, () => this.tick());
     });
-    this.sim.after(this.timings.retryPeriodUs, () => this.tick());
   }
 
   private set(running: boolean, message: string): void {

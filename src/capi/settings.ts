@@ -12,6 +12,9 @@ export interface InfraSettings {
   /** Which controller owns the VMs: CAPV (govmomi) or VM Operator (vSphere Supervisor / TKGS). */
   readonly provider: "capv" | "vmop";
   readonly cloneMode: "linkedClone" | "fullClone";
+  /** Linked and full clone durations (vmpooler PR #333: 5–10 s and 90–180 s, capi-kube.md §4.3). */
+  readonly linkedCloneDuration: Distribution;
+  readonly fullCloneDuration: Distribution;
   /** CAPV's `--sync-period` (10 min): without an event, a VSphereVM is reconciled this often. */
   readonly capvSyncPeriodUs: Micros;
   /** CAPV requeue while waiting for the VM's IP (10 s). */
@@ -97,6 +100,8 @@ export const DEFAULT_CAPI_SETTINGS: CapiSettings = {
   infra: {
     provider: "capv",
     cloneMode: "linkedClone",
+    linkedCloneDuration: uniform(5 * s, 10 * s),
+    fullCloneDuration: uniform(90 * s, 180 * s),
     // CAPV pkg/manager/constants.go DefaultSyncPeriod 10 min (capi-kube.md §4.1).
     capvSyncPeriodUs: 600 * s,
     // CAPV vspherevm_controller requeue while waiting for an IP; VMOP PoweredOnVMHasIPRequeueDelay (§4.3).

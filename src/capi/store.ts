@@ -80,7 +80,11 @@ export class ManagementStore {
     if (t.has(obj.metadata.name)) throw new StoreError(`${obj.kind} ${obj.metadata.name} already exists`);
     const stored = {
       ...obj,
-      metadata: { ...obj.metadata, uid: `${obj.kind.toLowerCase()}-${++this.uidSeq}`, resourceVersion: ++this.revision },
+      metadata: {
+        ...obj.metadata,
+        uid: `${obj.kind.toLowerCase()}-${++this.uidSeq}`,
+        resourceVersion: ++this.revision,
+      },
     } as T;
     t.set(obj.metadata.name, stored);
     this.notify(obj.kind, undefined, stored);
@@ -104,7 +108,10 @@ export class ManagementStore {
     const old = this.table(kind).get(name);
     if (!old) return undefined;
     if (old.metadata.deletionTimestampUs !== undefined) return old;
-    return this.update({ ...old, metadata: { ...old.metadata, deletionTimestampUs: this.sim.now } } as CapiObject);
+    return this.update({
+      ...old,
+      metadata: { ...old.metadata, deletionTimestampUs: this.sim.now },
+    } as CapiObject);
   }
 
   /** Removes the object for good (the last finalizer is gone). */

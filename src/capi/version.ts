@@ -6,7 +6,18 @@
  */
 
 /** The CAPI minor releases the model distinguishes. */
-export const CAPI_VERSIONS = ["1.8", "1.9", "1.10", "1.11", "1.12", "1.13", "1.14"] as const;
+export const CAPI_VERSIONS = [
+  "1.5",
+  "1.6",
+  "1.7",
+  "1.8",
+  "1.9",
+  "1.10",
+  "1.11",
+  "1.12",
+  "1.13",
+  "1.14",
+] as const;
 
 /** A CAPI minor release. */
 export type CapiVersion = (typeof CAPI_VERSIONS)[number];
@@ -49,6 +60,15 @@ export interface CapiFeatures {
    * (`workload_cluster_conditions.go`, CAPI v1.8.0 vs v1.10.0).
    */
   readonly etcdHealthPerMember: boolean;
+  /**
+   * Draining an unreachable Node (Ready=Unknown): Pods are evicted with this grace period
+   * (undefined: the Pod's own) and Pods whose deletion started longer ago than `skip…` are
+   * ignored. CAPI ≥ 1.8 uses 1 s and 1 s, so the drain ends at once; before, the skip timeout was
+   * 5 minutes, so a drain waited up to 5 minutes for Pods that can never go (commit debbc3a4de
+   * "fix: delayed MHC replacement of unreachable nodes", first in v1.8.0; issue #10705).
+   */
+  readonly unreachableDrainGraceSeconds: number | undefined;
+  readonly unreachableDrainSkipUs: number;
 }
 
 const ORDER: ReadonlyMap<CapiVersion, number> = new Map(CAPI_VERSIONS.map((v, i) => [v, i]));
@@ -67,6 +87,8 @@ export function capiFeatures(v: CapiVersion): CapiFeatures {
     mhcRemediatesFailureReason: !atLeast(v, "1.11"),
     v1beta2Messages: atLeast(v, "1.11"),
     etcdHealthPerMember: !atLeast(v, "1.10"),
+    unreachableDrainGraceSeconds: atLeast(v, "1.8") ? 1 : undefined,
+    unreachableDrainSkipUs: atLeast(v, "1.8") ? 1_000_000 : 300_000_000,
   };
 }
 

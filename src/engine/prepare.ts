@@ -14,14 +14,21 @@ import { type LoadedModel, loadModel, modelParameters } from "../scenario/models
 import type { ExperimentPlan } from "../scenario/plan.js";
 import { Simulation } from "../sim/simulation.js";
 import { MemorySink, Trace } from "../sim/trace.js";
+import { installCapiActions } from "../world/capi-actions.js";
+import { installCapiSignals } from "../world/capi-signals.js";
+import { installCapiLayer } from "../world/capi-world.js";
 import { installEtcdActions } from "../world/etcd-actions.js";
 import { installEtcdSignals } from "../world/etcd-signals.js";
 import { checkEtcdParameters, installEtcdLayer } from "../world/etcd-world.js";
 import { installInfraActions } from "../world/infra-actions.js";
 import { installInfraSignals } from "../world/infra-signals.js";
 import { buildInfraWorld } from "../world/infra-world.js";
+import { installKubeActions } from "../world/kube-actions.js";
+import { installKubeSignals } from "../world/kube-signals.js";
+import { installKubeLayer } from "../world/kube-world.js";
 import type { ParameterSet } from "../world/parameter-set.js";
 import type { World } from "../world/world.js";
+import { expectedParameterValue } from "./parameter-words.js";
 import { worldResolvers } from "./resolvers.js";
 
 export { worldResolvers } from "./resolvers.js";
@@ -71,6 +78,7 @@ export function prepareRun(path: string, options: PrepareOptions = {}): PrepareR
         ...at,
         path: ["spec", "set", key],
         message: problem.message,
+        expected: expectedParameterValue(problem.key),
         hint: problem.hint,
       });
     }
@@ -84,6 +92,7 @@ export function prepareRun(path: string, options: PrepareOptions = {}): PrepareR
         col: 0,
         path: ["--set", o.key],
         message: problem.message,
+        expected: expectedParameterValue(problem.key),
         hint: problem.hint,
       });
     }
@@ -123,6 +132,16 @@ export function buildWorld(sim: Simulation, params: ParameterSet, model: LoadedM
     installEtcdLayer(world);
     installEtcdActions(world);
     installEtcdSignals(world);
+  }
+  if (model.document.spec.layers.includes("kube")) {
+    installKubeLayer(world);
+    installKubeActions(world);
+    installKubeSignals(world);
+  }
+  if (model.document.spec.layers.includes("capi")) {
+    installCapiLayer(world);
+    installCapiActions(world);
+    installCapiSignals(world);
   }
   return world;
 }

@@ -50,8 +50,10 @@ function unknownTarget(world: World, kind: Exclude<TargetKind, "none">, text: st
     (layer !== undefined
       ? `roles ${layer}.* exist only in models with the ${layer} layer (model ${world.modelName} has no ${layer}); roles here: ${rolesFor(world, kind)}`
       : undefined);
+  // A dotted or plural name reads as a role (`etcd.leader`, `workers`); anything else as a name.
+  const roleLike = /^[A-Za-z]\w*(\.\w+)+(\[\d+\])?$/.test(text) || /^[a-z][A-Za-z]*s$/.test(base);
   return {
-    error: `unknown ${kindWord(kind)} or role "${text}" in model ${world.modelName}`,
+    error: `unknown ${roleLike ? "role" : kindWord(kind)} "${text}" in model ${world.modelName}`,
     expected: `one of ${listForMessage(known)}`,
     ...(hint !== undefined ? { hint } : {}),
   };

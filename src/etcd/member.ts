@@ -30,6 +30,7 @@ import type { RefusedHandler, SendOptions } from "../infra/network-types.js";
 import type { Process, ProcessContext } from "../infra/services.js";
 import type { RaftEvent } from "../raft/events.js";
 import { messageBytes } from "../raft/messages.js";
+import { RaftAssertionError } from "../raft/log.js";
 import { RaftNode } from "../raft/raft.js";
 import type { Ready } from "../raft/ready.js";
 import type { RaftStartState } from "../raft/requests.js";
@@ -211,10 +212,11 @@ export class EtcdMember implements Process, MemberHost {
           this.raft?.reportSnapshot(to, okay);
           this.process();
         },
-        stepSnapshot: (m) => {
-          this.raft?.step(m);
-          this.process();
-        },
+        stepSnapshot: (m) =>
+          this.guard(() => {
+            this.raft?.step(m);
+            this.process();
+          }),
         traceSnapshot: (phase, peer, index, bytes) =>
           this.sim.emit("etcd.snapshot", this.host, {
             member: this.unit.name,
@@ -511,8 +513,10 @@ export class EtcdMember implements Process, MemberHost {
   private advanceTicks(n: number): void {
     const raft = this.raft;
     if (raft === null) return;
-    for (let i = 0; i < n; i++) raft.tick();
-    this.process();
+    this.guard(() => {
+      for (let i = 0; i < n; i++) raft.tick();
+      this.process();
+    });
   }
 
   // ---------------------------------------------------------------- timers
@@ -561,7 +565,8 @@ export class EtcdMember implements Process, MemberHost {
     const raft = this.raft;
     if (raft === null) return;
     this.tickTimer!.start(this.config.heartbeatUs);
-    raft.tick();
+    this.guard(() => raft.tick());
+    if (!this.running) return;
     this.peers.expire();
     if (raft.leader === NONE && this.noLeaderSinceUs >= 0 && this.watches.size > 0) {
       if (this.sim.now - this.noLeaderSinceUs >= MAX_NO_LEADER_ELECTIONS * this.config.electionTimeoutUs) {
@@ -569,13 +574,17 @@ export class EtcdMember implements Process, MemberHost {
       }
     }
     this.maybePublish();
-    this.process();
+    this.guard(() => this.process());
   }
 
   // ---------------------------------------------------------------- the Raft loop
 
-  /** Handles every pending Ready (etcd's raftNode loop). */
+  /** Handles every pending Ready (etcd's raftNode loop); a Raft panic ends the process. */
   private process(): void {
+    this.guard(() => this.drainReady());
+  }
+
+  private drainReady(): void {
     const raft = this.raft;
     if (raft === null) return;
     while (this.running && !this.readyBusy && raft.hasReady()) {
@@ -583,7 +592,7 @@ export class EtcdMember implements Process, MemberHost {
       this.observer.readyTaken(this, rd);
       if (rd.softState !== null) this.onSoftState(rd.softState);
       // etcd: the leader sends before its own fsync (Raft thesis §10.2.1); others after it.
-      const leader = raft.role === "leader";
+      const leader = true; // MUTATION
       if (leader) this.sendMessages(rd.messages);
       if (rd.hardState !== null || rd.entries.length > 0 || rd.snapshot !== null) {
         this.storage.save(rd.hardState, rd.entries, rd.snapshot);
@@ -593,8 +602,10 @@ export class EtcdMember implements Process, MemberHost {
         this.storage.fsync(() => {
           if (!this.running) return;
           this.readyBusy = false;
-          this.finishReady(rd, leader);
-          this.process();
+          this.guard(() => {
+            this.finishReady(rd, leader);
+            this.process();
+          });
         });
         return;
       }
@@ -872,8 +883,26 @@ export class EtcdMember implements Process, MemberHost {
     if (raft === null) return;
     if (!this.acceptFrom(m.from, fromHost)) return;
     this.peers.heard(m.from);
-    raft.step(m);
-    this.process();
+    this.guard(() => {
+      raft.step(m);
+      this.process();
+    });
+  }
+
+  /**
+   * Runs Raft work; a broken Raft assumption is etcd's `panic` (e.g. a member that lost its data
+   * but kept its ID hears a commit index beyond its empty log: "tocommit(9) is out of range
+   * [lastIndex(0)]. Was the raft log corrupted, truncated, or lost?"). The process dies and
+   * systemd restarts it.
+   */
+  private guard(fn: () => void): void {
+    try {
+      fn();
+    } catch (e) {
+      if (!(e instanceof RaftAssertionError)) throw e;
+      this.log.error("raft", `panic: ${e.message}`);
+      this.exitWith(`panic: ${e.message}`);
+    }
   }
 
   /**

@@ -15,7 +15,7 @@
  * and latency percentiles.
  */
 import type { Simulation } from "../sim/simulation.js";
-import { type Micros, SECOND } from "../sim/time.js";
+import { formatDuration, type Micros, SECOND } from "../sim/time.js";
 import type { EtcdClient, EtcdError, Result } from "./client-api.js";
 import { WorkloadValue } from "./mvcc.js";
 import type { WriteLedger } from "./write-ledger.js";
@@ -34,6 +34,8 @@ export interface WorkloadOptions {
   readonly startUs: Micros;
   /** Interval of `workload.stats` records (0: none). */
   readonly statsIntervalUs: Micros;
+  /** A success slower than this counts as unavailable (default 1 s). */
+  readonly slowUs?: Micros;
 }
 
 /**
@@ -42,8 +44,10 @@ export interface WorkloadOptions {
  * later), so outcomes are taken in issue order as soon as every earlier request has completed,
  * and each change is recorded with the issue time it took effect at (`atUs`).
  *
- * A failure answered by etcd (timed out, proposal dropped, leader changed, no leader) makes the
- * kind unavailable at once. A request that got no answer at all (deadline exceeded, connection
+ * A request counts as a success only when it also completed within `slowUs` (an SLI's "fast
+ * enough": a write that waited 10 s for a leader was not available when it was issued). A failure
+ * answered by etcd (timed out, proposal dropped, leader changed, no leader) or a slow success makes
+ * the kind unavailable at once. A request that got no answer at all (deadline exceeded, connection
  * refused or reset) says only that *its* endpoint is unreachable — the client tries the others next
  * — so those count only when they keep coming with no success between for
  * {@link UNREACHABLE_SPAN_US} of issue time (then from the first of them).
@@ -77,6 +81,7 @@ class KindStats {
   constructor(
     readonly name: string,
     private readonly sim: Simulation,
+    private readonly slowUs: number,
   ) {}
 
   /** A request was issued now; returns its sequence number. */
@@ -91,8 +96,14 @@ class KindStats {
     const issuedAt = this.issuedAt.get(seq) ?? this.sim.now;
     if (r.ok) {
       this.ok++;
-      this.record(this.sim.now - issuedAt);
-      this.outcomes.set(seq, { ok: true });
+      const latency = this.sim.now - issuedAt;
+      this.record(latency);
+      this.outcomes.set(
+        seq,
+        latency <= this.slowUs
+          ? { ok: true }
+          : { ok: false, error: { code: "other", message: `slow: took ${formatDuration(Math.round(latency / 1000) * 1000)}` } },
+      );
     } else {
       this.failed++;
       this.errors.set(r.error.code, (this.errors.get(r.error.code) ?? 0) + 1);
@@ -182,9 +193,10 @@ export class ClientWorkload {
     private readonly options: WorkloadOptions,
     private readonly ledger: WriteLedger,
   ) {
-    this.writes = new KindStats("writes", sim);
-    this.linReads = new KindStats("reads.linearizable", sim);
-    this.serReads = new KindStats("reads.serializable", sim);
+    const slow = options.slowUs ?? SECOND;
+    this.writes = new KindStats("writes", sim, slow);
+    this.linReads = new KindStats("reads.linearizable", sim, slow);
+    this.serReads = new KindStats("reads.serializable", sim, slow);
   }
 
   /** Schedules the request streams from `startUs` on. */

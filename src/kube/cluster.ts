@@ -82,6 +82,19 @@ export interface KubeClusterOptions {
 
 type Emit = (kind: string, subject: string, fields: Record<string, unknown>) => void;
 
+/** The start-up phase a component waits for: the apiservers and kube-vip first, then the rest. */
+function phaseOf(component: string): Phase {
+  if (component === "kube-apiserver") return "apiservers";
+  return component === "kube-vip" ? "endpoint" : "running";
+}
+
+/**
+ * Start-up phases of the settled start: the initial objects are written, then the apiservers
+ * start (`apiservers`), then kube-vip once they serve (`endpoint`), then everything else once the
+ * endpoint leads somewhere (`running`).
+ */
+type Phase = "apiservers" | "endpoint" | "running";
+
 /** How long the settled start waits for every apiserver before starting the rest anyway. */
 const SETTLE_LIMIT_US = 2 * SECOND;
 /** etcd txn size for the initial write (below etcd's --max-txn-ops 128). */
@@ -110,8 +123,8 @@ export class KubeCluster {
   bootstrapRevision = 0;
   private readonly runtimes = new Map<string, ContainerRuntime>();
   private readonly emitFn: Emit;
-  private phase: "writing" | "apiservers" | "running" = "writing";
-  private readonly waiting: { phase: "apiservers" | "running"; fn: () => void }[] = [];
+  private phase: "writing" | Phase = "writing";
+  private readonly waiting: { phase: Phase; fn: () => void }[] = [];
   private readonly adminScope: ProcessScope;
   private serviceProbe: ServiceProbe | undefined;
 
@@ -212,7 +225,7 @@ export class KubeCluster {
                 ctx.vm,
                 ctx.exit,
                 factory,
-                name === "kube-apiserver" ? "apiservers" : "running",
+                phaseOf(name),
               ),
             startDelay: s.componentStartDelay,
             restartAfterUs: s.systemdRestartUs,
@@ -226,8 +239,8 @@ export class KubeCluster {
   }
 
   /** Runs `fn` once the cluster has reached `phase` (at once if it has). */
-  whenPhase(phase: "apiservers" | "running", fn: () => void): void {
-    const order = { writing: 0, apiservers: 1, running: 2 };
+  whenPhase(phase: Phase, fn: () => void): void {
+    const order = { writing: 0, apiservers: 1, endpoint: 2, running: 3 };
     if (order[this.phase] >= order[phase]) fn();
     else this.waiting.push({ phase, fn });
   }
@@ -244,7 +257,7 @@ export class KubeCluster {
       if (!factory) continue;
       out.push({
         name,
-        factory: (cc) => this.gated(cc, factory, name === "kube-apiserver" ? "apiservers" : "running"),
+        factory: (cc) => this.gated(cc, factory, phaseOf(name)),
         startDelay: this.phase === "running" ? s.componentStartDelay : constant(0),
         ...(name === "kube-apiserver" ? { probes: s.apiserverProbes } : {}),
       });
@@ -379,23 +392,27 @@ export class KubeCluster {
     write(0);
   }
 
-  private openPhase(phase: "apiservers" | "running"): void {
+  private openPhase(phase: Phase): void {
     this.phase = phase;
-    const now = this.waiting.filter((w) => w.phase === phase || phase === "running");
+    const order = { apiservers: 1, endpoint: 2, running: 3 };
+    const now = this.waiting.filter((w) => order[w.phase] <= order[phase]);
     for (const w of now) this.waiting.splice(this.waiting.indexOf(w), 1);
     for (const w of now) w.fn();
-    if (phase === "apiservers") {
-      const started = this.o.sim.now;
-      const check = (): void => {
-        const all = this.o.controlPlanes.every((h) => this.apiservers.get(h)?.serving);
-        if (all || this.o.sim.now - started >= SETTLE_LIMIT_US) {
-          this.startRunning();
-          return;
-        }
-        this.o.sim.after(MILLISECOND, check);
-      };
-      check();
-    }
+    if (phase === "running") return;
+    const started = this.o.sim.now;
+    const check = (): void => {
+      const done =
+        phase === "apiservers"
+          ? this.o.controlPlanes.every((h) => this.apiservers.get(h)?.serving)
+          : this.vip === undefined || this.vip.holder !== undefined;
+      if (done || this.o.sim.now - started >= SETTLE_LIMIT_US) {
+        if (phase === "apiservers") this.openPhase("endpoint");
+        else this.startRunning();
+        return;
+      }
+      this.o.sim.after(MILLISECOND, check);
+    };
+    check();
   }
 
   private startRunning(): void {
@@ -466,14 +483,19 @@ export class KubeCluster {
     vm: Vm,
     exit: (reason: string) => void,
     factory: ComponentFactory,
-    phase: "apiservers" | "running",
+    phase: Phase,
   ): Process {
     const scope = new ProcessScope(vm.guest);
-    return this.gated({ vm, scope, exit }, factory, phase);
+    // A process that exits on its own stops all its activity before systemd sees it go.
+    const exitNow = (reason: string) => {
+      scope.end();
+      exit(reason);
+    };
+    return this.gated({ vm, scope, exit: exitNow }, factory, phase);
   }
 
   /** Builds the component when the phase is reached; until then the process is a placeholder. */
-  private gated(cc: ComponentContext, factory: ComponentFactory, phase: "apiservers" | "running"): Process {
+  private gated(cc: ComponentContext, factory: ComponentFactory, phase: Phase): Process {
     let inner: Process | undefined;
     let dead = false;
     this.whenPhase(phase, () => {

@@ -29,7 +29,7 @@ import { bindExpression, isBindProblem } from "./bind.js";
 import { test } from "./condition.js";
 import { computeMetrics, formatMetric } from "./metrics.js";
 import { firstTimeAfter, holdsThroughout, type Series, valueAt } from "./series.js";
-import { conditionSeries } from "./signals.js";
+import { conditionSeries, signalSeries } from "./signals.js";
 
 /**
  * Evaluates every expectation of a plan against the trace of a run that ended at `endUs`, then
@@ -103,7 +103,9 @@ function evaluateOne(
     case "end": {
       const expected = `${want} at the end of the run`;
       const raw =
-        b.bound.condition.events !== undefined ? countAt(b.bound.condition, records, endUs) : undefined;
+        b.bound.condition.events !== undefined
+          ? valueAt(signalSeries(b.bound.spec, world, records, b.bound.condition.subject), endUs)
+          : undefined;
       const ok = valueAt(series, endUs);
       return {
         ...base,
@@ -176,20 +178,6 @@ function stretchStart(series: Series<boolean>, t: number): number {
     if (c.v) start = c.t;
   }
   return start;
-}
-
-/** How many records an `events(kind[subject])` condition counts up to `endUs`. */
-function countAt(
-  c: { readonly events?: string; readonly subject?: string },
-  records: readonly TraceRecord[],
-  endUs: number,
-): number {
-  let n = 0;
-  for (const r of records) {
-    if (r.t > endUs) break;
-    if (r.kind === c.events && (c.subject === undefined || r.subject === c.subject)) n++;
-  }
-  return n;
 }
 
 function describeWant(e: PlannedExpectation): string {

@@ -92,18 +92,26 @@ function bindCount(condition: Condition, kind: string, world: World): BoundCondi
 
 /**
  * The signal behind `events(kind)`: how many records of that kind (about the subject, when the
- * condition names one) the trace has had so far.
+ * condition names one) the trace has had so far since the run started. Records of building the
+ * world (each VM's first power-on) come before `run.start` and are not counted: a user counts
+ * what happens in the run.
  */
 export function countSpec(kind: string): SignalSpec {
   return {
     name: `events(${kind})`,
     type: "number",
-    summary: `number of ${kind} records so far`,
+    summary: `number of ${kind} records since the run started`,
     initial: () => 0,
-    kinds: [kind],
-    next: (v, r, subject) => (subject === undefined || r.subject === subject ? (v as number) + 1 : undefined),
+    kinds: kind === RUN_START ? [kind] : [kind, RUN_START],
+    next: (v, r, subject) => {
+      if (r.kind === RUN_START && kind !== RUN_START) return 0;
+      return subject === undefined || r.subject === subject ? (v as number) + 1 : undefined;
+    },
   };
 }
+
+/** The record that opens the timeline (src/engine/run.ts). */
+const RUN_START = "run.start";
 
 /**
  * A condition on a number or text signal needs a comparison or an `is:` value; null when fine.

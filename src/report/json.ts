@@ -6,6 +6,7 @@ import { formatClock, formatDuration } from "../sim/time.js";
 import type { RunResult } from "../world/result.js";
 import { stateSpans } from "./state-tracks.js";
 import "./state-tracks-infra.js";
+import "./state-tracks-cluster.js";
 import { timelineEntries } from "./timeline.js";
 
 /** Version of this document's shape. */

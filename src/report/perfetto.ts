@@ -10,6 +10,7 @@
 import type { RunResult } from "../world/result.js";
 import { type StateSpan, stateSpans } from "./state-tracks.js";
 import "./state-tracks-infra.js";
+import "./state-tracks-cluster.js";
 import { timelineEntries } from "./timeline.js";
 
 /** One trace event (the subset of fields this file uses). */

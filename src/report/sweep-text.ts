@@ -113,8 +113,7 @@ function listSeeds(seeds: readonly number[]): string {
 }
 
 function metricLabel(name: string): string {
-  if (name === "recoveryUs") return "recovery";
-  return name.endsWith("Us") ? name.slice(0, -2) : name;
+  return name === "recoveryUs" ? "recovery" : name;
 }
 
 /**

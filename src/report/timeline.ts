@@ -5,8 +5,10 @@
 import type { TraceRecord } from "../sim/trace.js";
 import type { RunResult } from "../world/result.js";
 import { type Described, describe } from "./describe.js";
+import "./describe-capi.js";
 import "./describe-etcd.js";
 import "./describe-infra.js";
+import "./describe-kube.js";
 
 export interface TimelineEntry {
   readonly record: TraceRecord;

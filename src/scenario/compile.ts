@@ -361,7 +361,7 @@ class Compiler {
         path,
         'the repetition has no end: "times:" or "until:" is missing',
         '"times: <how many in all>" and/or "until: <condition>"',
-        "e.g. repeat: {every: 30s, times: 3}, or {every: 1m, until: vm[cp-0].running}",
+        'e.g. repeat: {every: 30s, times: 3}, or {every: 1m, until: "vm[cp-0].running"}',
       );
       return undefined;
     }
@@ -520,8 +520,10 @@ class Compiler {
   expectation(e: ExpectationDocument, index: number, runUs: Micros): PlannedExpectation | undefined {
     const base: PathSegment[] = ["spec", "expect", index];
     const before = this.errors.length;
-    const ok = this.condition(e.that, [...base, "that"], "expect", e.is);
-    const kind = ok ? (this.resolvers.conditionKind?.(e.that) ?? "signal") : "signal";
+    this.condition(e.that, [...base, "that"], "expect", e.is);
+    // The kind comes from the name alone, so a metric with a bad comparison is not also told
+    // that it lacks a time.
+    const kind = this.resolvers.conditionKind?.(e.that) ?? "signal";
     const window =
       kind === "signal" ? this.window(e, base, runUs) : this.wholeRunWindow(e, base, runUs, kind);
     if (this.errors.length > before || window === undefined) return undefined;

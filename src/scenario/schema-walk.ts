@@ -191,27 +191,45 @@ function resolveUnion(schema: AnySchema | undefined, value: unknown): AnySchema 
 }
 
 /**
- * For a plain union one of whose options is itself a union of mappings (a step: an action or a
- * wait), the position of the option the mapping `data` is meant for (by the keys only it has);
- * undefined for any other schema or data.
+ * For a plain union of text or one mapping shape (a target: a name or a selector), or one whose
+ * options are mappings and one of them itself a union of mappings (a step: an action or a wait),
+ * the position of the option the mapping `data` is meant for (by the keys only it has); undefined
+ * for any other schema or data.
  */
 export function nestedUnionOption(schema: AnySchema | undefined, data: unknown): number | undefined {
   if (schema === undefined || !isRecord(data)) return undefined;
   const def = defOf(unwrapSchema(schema));
   if (def.type !== "union" || def.discriminator !== undefined) return undefined;
   const options = def.options ?? [];
-  if (!options.every((o) => mappingKeys(o) !== undefined)) return undefined;
+  const mappings = options.filter((o) => mappingKeys(o) !== undefined);
+  // Text or a mapping (a target: a name or a selector): the mapping.
+  if (mappings.length === 1) return options.indexOf(mappings[0]!);
+  if (mappings.length !== options.length) return undefined;
   if (!options.some((o) => defOf(unwrapSchema(o)).type === "union")) return undefined;
   const chosen = byOwnKeys(options, data);
   return chosen === undefined ? undefined : options.indexOf(chosen);
 }
 
 /** The keys a mapping schema allows, in declaration order (empty when it is not a mapping). */
-export function allowedKeys(schema: AnySchema | undefined, value: unknown): string[] {
+export function allowedKeys(
+  schema: AnySchema | undefined,
+  value: unknown,
+  refused: readonly string[] = [],
+): string[] {
   const s = resolveUnion(schema, value);
   if (s === undefined) return [];
   const shape = defOf(s).shape;
-  return shape === undefined ? [] : Object.keys(shape);
+  const keys = shape === undefined ? [] : Object.keys(shape);
+  // In a union of mappings, the option that refused these keys is one that does not have them
+  // (a waitFor step refusing `do:`), whichever option the other keys point at.
+  if (schema !== undefined && refused.some((k) => keys.includes(k))) {
+    const u = defOf(unwrapSchema(schema));
+    for (const o of u.type === "union" ? (u.options ?? []) : []) {
+      const ks = mappingKeys(o);
+      if (ks !== undefined && !refused.some((k) => ks.has(k))) return allowedKeys(o, value);
+    }
+  }
+  return keys;
 }
 
 /** For a discriminated union (after unwrapping): its discriminator key and the allowed tag values. */

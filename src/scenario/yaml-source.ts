@@ -53,6 +53,14 @@ export function parseYamlSource(
   const scanned = scanYamlText(text, { maxDepth: limits.maxDepth * 4, maxAliases: limits.maxAliases });
   if (scanned?.kind === "nesting")
     return fail(tooDeep(file, textPosition(text, scanned.index), [], limits.maxDepth));
+  // The parser reports every tab-indented line on its own and takes seconds over tens of
+  // thousands of them; a file with that many is refused from the raw text, with the first ones.
+  const tabbed = tabIndentedLines(text, MAX_REPORTED_ERRORS + 1);
+  if (tabbed.length > MAX_REPORTED_ERRORS) {
+    return fail(
+      ...tabbed.slice(0, MAX_REPORTED_ERRORS).map((i) => tabIndentError(file, textPosition(text, i))),
+    );
+  }
   if (scanned?.kind === "aliases") {
     return fail({
       file,
@@ -227,12 +235,7 @@ function fromYamlError(
   }
   switch (e.code) {
     case "TAB_AS_INDENT":
-      return {
-        ...base,
-        message: "a tab is used for indentation",
-        expected: "spaces for indentation",
-        hint: "YAML does not allow tabs for indentation; replace each tab with spaces (2 per level is usual)",
-      };
+      return tabIndentError(file, base);
     case "KEY_OVER_1024_CHARS":
       return { ...base, message: "a key is longer than 1024 characters", expected: "short keys" };
     case "TAG_RESOLVE_FAILED":
@@ -346,4 +349,26 @@ function oneLine(s: string): string {
 
 function lowerFirst(s: string): string {
   return s.length > 0 ? s[0]!.toLowerCase() + s.slice(1) : s;
+}
+
+/** "a tab is used for indentation", at a position. */
+function tabIndentError(file: string, at: { readonly line: number; readonly col: number }): InputError {
+  return {
+    file,
+    line: at.line,
+    col: at.col,
+    path: [],
+    message: "a tab is used for indentation",
+    expected: "spaces for indentation",
+    hint: "YAML does not allow tabs for indentation; replace each tab with spaces (2 per level is usual)",
+  };
+}
+
+/** Offsets of up to `limit` lines that start with a tab (never valid YAML indentation). */
+function tabIndentedLines(text: string, limit: number): number[] {
+  const out: number[] = [];
+  if (text.startsWith("\t")) out.push(0);
+  for (let i = text.indexOf("\n\t"); i >= 0 && out.length < limit; i = text.indexOf("\n\t", i + 1))
+    out.push(i + 1);
+  return out;
 }

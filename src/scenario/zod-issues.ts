@@ -157,7 +157,7 @@ function convert(issue: Issue, prefix: readonly PathSegment[], ctx: IssueContext
     }
 
     case "unrecognized_keys": {
-      const allowed = allowedKeys(here, found.value);
+      const allowed = allowedKeys(here, found.value, issue.keys);
       for (const unknownKey of issue.keys) {
         const e: InputError = {
           ...at([...path, unknownKey], "key"),
@@ -310,6 +310,9 @@ function typeHint(
 }
 
 function unknownKeyHint(key: string, allowed: readonly string[], container: unknown): string {
+  if (key === "do" && isRecord(container) && container.waitFor !== undefined) {
+    return "a waitFor step only waits; put the action in a step of its own after it (it then follows as soon as the wait ends)";
+  }
   const close = didYouMean(key, allowed);
   if (close !== undefined) return close;
   if (key === "target" && isRecord(container) && typeof container.do === "string") {

@@ -46,6 +46,7 @@ export interface SweepPlan {
   readonly tasks: readonly RunTask[];
 }
 
+/** A plan, or the located problems with the experiment file. */
 export type PlanResult = { ok: true; plan: SweepPlan } | { ok: false; errors: InputError[] };
 
 /**

@@ -10,6 +10,7 @@ import type { RunExecutor } from "./pool.js";
 import { finalPath, finishResults } from "./results-file.js";
 import { type RunLine, runKey } from "./run-line.js";
 
+/** What to run, where to, and whom to tell. */
 export interface SweepRunOptions {
   readonly plan: SweepPlan;
   readonly executor: RunExecutor;

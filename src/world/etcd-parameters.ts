@@ -158,6 +158,14 @@ export const ETCD_PARAMETERS: readonly ParameterSpec[] = [
     source: "assumption",
   },
   {
+    key: "workload.slowThreshold",
+    type: { kind: "duration" },
+    default: 1 * SECOND,
+    unit: "µs",
+    summary: "A request that succeeds but takes longer than this counts as unavailable at its issue time",
+    source: "assumption (an SLI's latency bound; etcd's FAQ expects requests to apply within 100 ms)",
+  },
+  {
     key: "workload.requestTimeout",
     type: { kind: "duration" },
     default: 10 * SECOND,

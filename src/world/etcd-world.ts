@@ -122,6 +122,7 @@ export function installEtcdLayer(world: World): EtcdLayer {
         keys: p.integer("workload.keys"),
         startUs: p.duration("workload.start"),
         statsIntervalUs: MINUTE,
+        slowUs: p.duration("workload.slowThreshold"),
       },
       ledger,
     );

@@ -19,10 +19,16 @@ export const ModelSchema = z.strictObject({
   }),
   spec: z.strictObject({
     layers: z
-      .array(z.enum(["infra", "etcd"]))
+      .array(z.enum(["infra", "etcd", "kube", "capi"]))
+      .refine((l) => !l.includes("kube") || l.includes("etcd"), {
+        message: "the kube layer runs on etcd: list etcd too (layers: [infra, etcd, kube])",
+      })
+      .refine((l) => !l.includes("capi") || l.includes("kube"), {
+        message: "the capi layer manages a Kubernetes cluster: list etcd and kube too (layers: [infra, etcd, kube, capi])",
+      })
       .default(["infra"])
       .describe(
-        "Which layers the world runs: infra (VMs, network, load balancer), etcd (a member on every control-plane VM); more as they land",
+        "Which layers the world runs: infra (VMs, network, load balancer), etcd (a member on every control-plane VM), kube (a kubeadm Kubernetes cluster on etcd); more as they land",
       ),
     parameters: z.record(z.string(), ParameterEntry).default({}),
   }),

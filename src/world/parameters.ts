@@ -6,6 +6,7 @@
  */
 import type { Distribution } from "../sim/distribution.js";
 import { MILLISECOND, parseDuration, SECOND } from "../sim/time.js";
+import { CAPI_PARAMETERS } from "./capi-parameters.js";
 import { ETCD_PARAMETERS } from "./etcd-parameters.js";
 import { KUBE_PARAMETERS } from "./kube-parameters.js";
 
@@ -143,6 +144,7 @@ export const PARAMETERS: readonly ParameterSpec[] = [
   },
   ...ETCD_PARAMETERS,
   ...KUBE_PARAMETERS,
+  ...CAPI_PARAMETERS,
 ];
 
 /** Looks a parameter up. */

@@ -7,7 +7,9 @@
  * file:line:col errors) when an experiment is compiled.
  */
 import { z } from "zod";
+import { CAPI_ACTIONS } from "./capi-vocabulary.js";
 import { ETCD_ACTIONS } from "./etcd-vocabulary.js";
+import { KUBE_ACTIONS } from "./kube-vocabulary.js";
 
 /** What an action's `target` names. */
 export type TargetKind = "vm" | "host" | "none";
@@ -118,6 +120,8 @@ export const ACTIONS: readonly ActionSpec[] = [
     summary: "Lose a data directory (default: every data directory) on a VM's disk",
   },
   ...ETCD_ACTIONS,
+  ...KUBE_ACTIONS,
+  ...CAPI_ACTIONS,
 ];
 
 /** Looks an action up by name. */

@@ -34,6 +34,8 @@ interface Member {
 export class FakeWorkload implements WorkloadClusterApi, JoinEnvironment {
   /** The endpoint answers. */
   apiUp = true;
+  /** Refuse every `member add` (as etcd does without quorum). */
+  refuseMemberAdd = false;
   readonly nodes = new Map<string, NodeView>();
   readonly tokens = new Map<string, number>();
   readonly members: Member[] = [];
@@ -46,8 +48,7 @@ export class FakeWorkload implements WorkloadClusterApi, JoinEnvironment {
   constructor(
     private readonly sim: Simulation,
     private readonly hypervisor: Hypervisor,
-  ) {
-  }
+  ) {}
 
   /** Registers a running Node and etcd member (for VMs that exist at the start). */
   addNode(vm: string, controlPlane: boolean): void {
@@ -67,7 +68,7 @@ export class FakeWorkload implements WorkloadClusterApi, JoinEnvironment {
     v.onStopped(() => {
       this.sim.after(GRACE_US, () => {
         const current = this.hypervisor.vm(node);
-        const up = current !== undefined && current.isGuestRunning && this.kubeletOn.has(current.uuid);
+        const up = current?.isGuestRunning && this.kubeletOn.has(current.uuid);
         if (!up && this.nodes.has(node)) this.setNode(node, "Unknown");
       });
     });
@@ -104,7 +105,14 @@ export class FakeWorkload implements WorkloadClusterApi, JoinEnvironment {
         taints: status === "Unknown" ? [{ key: "node.kubernetes.io/unreachable", effect: "NoExecute" }] : [],
       },
       status: {
-        conditions: [{ type: "Ready", status, reason: status === "True" ? "KubeletReady" : "NodeStatusUnknown", lastTransitionTimeUs: transition }],
+        conditions: [
+          {
+            type: "Ready",
+            status,
+            reason: status === "True" ? "KubeletReady" : "NodeStatusUnknown",
+            lastTransitionTimeUs: transition,
+          },
+        ],
       },
     });
     for (const l of this.listeners) l(name);
@@ -112,7 +120,7 @@ export class FakeWorkload implements WorkloadClusterApi, JoinEnvironment {
 
   private alive(m: Member): boolean {
     const vm = this.hypervisor.vm(m.vm);
-    return vm !== undefined && vm.isGuestRunning && this.etcdOn.has(vm.uuid);
+    return vm?.isGuestRunning === true && this.etcdOn.has(vm.uuid);
   }
 
   private readonly etcdOn = new Set<string>();
@@ -124,7 +132,9 @@ export class FakeWorkload implements WorkloadClusterApi, JoinEnvironment {
 
   private answer<T>(done: (r: ApiResult<T>) => void, value: () => ApiResult<T>): void {
     if (!this.apiUp) {
-      this.sim.after(10 * SECOND, () => done({ ok: false, error: "dial tcp 192.168.3.100:6443: i/o timeout" }));
+      this.sim.after(10 * SECOND, () =>
+        done({ ok: false, error: "dial tcp 192.168.3.100:6443: i/o timeout" }),
+      );
       return;
     }
     this.sim.after(LATENCY_US, () => done(value()));
@@ -169,7 +179,7 @@ export class FakeWorkload implements WorkloadClusterApi, JoinEnvironment {
           if (n) self.setNode(node, n.status.conditions[0]!.status as "True" | "Unknown", true);
           return { ok: true, value: null };
         }),
-      drain: (node, _unreachable, done) =>
+      drain: (node, _options, done) =>
         self.answer(done, () => {
           self.calls.push(`drain ${node}`);
           return { ok: true, value: { remaining: 0 } };
@@ -204,7 +214,12 @@ export class FakeWorkload implements WorkloadClusterApi, JoinEnvironment {
           return;
         }
         self.sim.after(LATENCY_US, () => {
-          const members: EtcdMemberView[] = self.members.map((x) => ({ id: x.id, name: x.name, isLearner: x.isLearner, alarms: [] }));
+          const members: EtcdMemberView[] = self.members.map((x) => ({
+            id: x.id,
+            name: x.name,
+            isLearner: x.isLearner,
+            alarms: [],
+          }));
           const leader = self.leader;
           const list: EtcdMemberList = { members, leader: leader === "" ? undefined : leader };
           done({ ok: true, value: list });
@@ -223,6 +238,11 @@ export class FakeWorkload implements WorkloadClusterApi, JoinEnvironment {
           if (!self.quorum()) return { ok: false, error: "etcdserver: request timed out" };
           const i = self.members.findIndex((x) => x.name === member || x.id === member);
           if (i < 0) return { ok: false, error: "etcdserver: member not found" };
+          // --strict-reconfig-check: the remaining started voters must keep quorum.
+          const rest = self.members.filter((x, j) => j !== i && !x.isLearner);
+          if (rest.filter((x) => self.alive(x)).length < Math.floor(rest.length / 2) + 1) {
+            return { ok: false, error: "etcdserver: unhealthy cluster" };
+          }
           self.members.splice(i, 1);
           return { ok: true, value: null };
         }),
@@ -238,7 +258,11 @@ export class FakeWorkload implements WorkloadClusterApi, JoinEnvironment {
   }
 
   // ---- JoinEnvironment
-  fetchClusterInfo(_host: string, tokenId: string, done: (r: ApiResult<{ readonly signed: boolean }>) => void): void {
+  fetchClusterInfo(
+    _host: string,
+    tokenId: string,
+    done: (r: ApiResult<{ readonly signed: boolean }>) => void,
+  ): void {
     this.answer(done, () => {
       const e = this.tokens.get(tokenId);
       return { ok: true, value: { signed: e !== undefined && e > this.sim.now } };
@@ -248,14 +272,18 @@ export class FakeWorkload implements WorkloadClusterApi, JoinEnvironment {
   tlsBootstrap(_host: string, tokenId: string, done: (r: ApiResult<null>) => void): void {
     this.answer(done, () => {
       const e = this.tokens.get(tokenId);
-      return e !== undefined && e > this.sim.now ? { ok: true, value: null } : { ok: false, error: "token expired" };
+      return e !== undefined && e > this.sim.now
+        ? { ok: true, value: null }
+        : { ok: false, error: "token expired" };
     });
   }
 
   etcdAddLearner(_host: string, member: string, done: (r: ApiResult<null>) => void): void {
     this.answer(done, () => {
-      if (!this.quorum()) return { ok: false, error: "etcdserver: unhealthy cluster" };
-      if (this.members.some((m) => m.isLearner)) return { ok: false, error: "etcdserver: too many learner members in cluster" };
+      if (!this.quorum() || this.refuseMemberAdd)
+        return { ok: false, error: "etcdserver: unhealthy cluster" };
+      if (this.members.some((m) => m.isLearner))
+        return { ok: false, error: "etcdserver: too many learner members in cluster" };
       this.members.push({ id: `m${++this.memberSeq}`, name: member, isLearner: true, vm: member });
       return { ok: true, value: null };
     });

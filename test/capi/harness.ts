@@ -78,16 +78,19 @@ export function harness(o: HarnessOptions = {}): Harness {
       const wk = machines.filter((m) => m.metadata.owner?.kind === "MachineSet");
       if (cp.length !== kcp.spec.replicas || wk.length !== ms.spec.replicas) return false;
       for (const m of machines) {
-        if (m.metadata.deletionTimestampUs !== undefined || m.status.phase !== "Running" || !m.status.nodeRef) return false;
+        if (m.metadata.deletionTimestampUs !== undefined || m.status.phase !== "Running" || !m.status.nodeRef)
+          return false;
         const n = workload.nodes.get(m.status.nodeRef.name);
-        if (!n || n.status.conditions[0]?.status !== "True") return false;
+        if (n?.status.conditions[0]?.status !== "True") return false;
         const vm = hypervisor.vm(m.metadata.name);
         if (!vm?.isGuestRunning) return false;
         if (!isTrue(m.status.conditions, "NodeReady")) return false;
       }
       const voters = workload.members.filter((x) => !x.isLearner);
       if (workload.members.length !== kcp.spec.replicas || voters.length !== kcp.spec.replicas) return false;
-      return cp.every((m) => workload.members.some((x) => x.name === m.status.nodeRef!.name)) && workload.quorum();
+      return (
+        cp.every((m) => workload.members.some((x) => x.name === m.status.nodeRef!.name)) && workload.quorum()
+      );
     },
   };
 }

@@ -29,7 +29,7 @@ describe("controller work queue", () => {
   it("never runs a key more often than its rate limit, and coalesces events", () => {
     const sim = new Simulation({ seed: 1 });
     const starts: number[] = [];
-    const c = new Controller(sim, { name: "t", rateLimitUs: 15 * SECOND, reconcileUs: 0 }, function* () {
+    const c = new Controller(sim, { name: "t", rateLimitUs: 15 * SECOND, reconcileUs: 0 }, () => {
       starts.push(sim.now);
       return DONE;
     });
@@ -42,7 +42,7 @@ describe("controller work queue", () => {
     const sim = new Simulation({ seed: 1 });
     const starts: number[] = [];
     let fail = true;
-    const c = new Controller(sim, { name: "t", reconcileUs: 0 }, function* () {
+    const c = new Controller(sim, { name: "t", reconcileUs: 0 }, () => {
       starts.push(sim.now);
       return fail ? { error: "boom" } : DONE;
     });

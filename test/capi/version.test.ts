@@ -21,10 +21,15 @@ describe("CAPI version switches", () => {
     expect(capiFeatures("1.11").v1beta2Messages).toBe(true);
   });
 
+  it("drains an unreachable Node at once from 1.8, waiting 5 min for its Pods before (#10705)", () => {
+    expect(capiFeatures("1.7")).toMatchObject({ unreachableDrainSkipUs: 300_000_000, unreachableDrainGraceSeconds: undefined });
+    expect(capiFeatures("1.8")).toMatchObject({ unreachableDrainSkipUs: 1_000_000, unreachableDrainGraceSeconds: 1 });
+  });
+
   it("reads release strings", () => {
     expect(parseCapiVersion("v1.13.2")).toBe("1.13");
     expect(parseCapiVersion("1.9")).toBe("1.9");
-    expect(parseCapiVersion("1.7")).toBeUndefined();
+    expect(parseCapiVersion("1.4")).toBeUndefined();
     expect(parseCapiVersion("latest")).toBeUndefined();
   });
 });

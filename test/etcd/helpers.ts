@@ -3,7 +3,11 @@ import { EtcdNetworkClient } from "../../src/etcd/client.js";
 import type { Result } from "../../src/etcd/client-api.js";
 import type { EtcdCluster } from "../../src/etcd/cluster.js";
 import { type EtcdConfig, etcdConfig } from "../../src/etcd/config.js";
-import { deployEtcd } from "../../src/etcd/deploy.js";
+import { BackupStore } from "../../src/etcd/backups.js";
+import { DEFAULT_CLUSTER_TOKEN, deployEtcd } from "../../src/etcd/deploy.js";
+import { etcdUnitSpec } from "../../src/etcd/etcd-unit.js";
+import { EtcdOperator } from "../../src/etcd/operator.js";
+import type { EtcdUnitConfig } from "../../src/etcd/unit-config.js";
 import type { EtcdMember } from "../../src/etcd/member.js";
 import { Hypervisor } from "../../src/infra/hypervisor.js";
 import { Network } from "../../src/infra/network.js";
@@ -90,10 +94,15 @@ export function awaitLeader(t: TestCluster, limitUs = 10 * SECOND): EtcdMember {
 }
 
 /** Issues a request through `issue` and runs the simulation until it answers. */
-export function call<T>(t: TestCluster, issue: (done: (r: Result<T>) => void) => void, limitUs = 30 * SECOND): Result<T> & { atUs: number } {
-  let got: (Result<T> & { atUs: number }) | undefined;
+export function call<T>(
+  t: TestCluster,
+  issue: (done: (r: Result<T>) => void) => void,
+  limitUs = 30 * SECOND,
+): Result<T> & { atUs: number; startUs: number } {
+  let got: (Result<T> & { atUs: number; startUs: number }) | undefined;
+  const startUs = t.sim.now;
   issue((r) => {
-    got = { ...r, atUs: t.sim.now };
+    got = { ...r, atUs: t.sim.now, startUs };
   });
   runUntil(t, () => got !== undefined, limitUs);
   if (got === undefined) throw new Error("no answer");
@@ -108,4 +117,29 @@ export function recordsOf(t: TestCluster, kind: string): TraceRecord[] {
 /** `etcd.log` messages (all members) matching `re`. */
 export function logLines(t: TestCluster, re: RegExp): TraceRecord[] {
   return t.sink.records.filter((r) => r.kind === "etcd.log" && re.test(String(r.msg)));
+}
+
+/** An etcdctl operator on an `admin` host of the test cluster. */
+export function operatorFor(t: TestCluster): EtcdOperator {
+  if (!t.network.hasHost("admin")) t.network.addHost("admin");
+  return new EtcdOperator(t.sim, t.network, t.hypervisor, t.cluster, t.systemd, new BackupStore(), "admin");
+}
+
+/** A running VM with the etcd unit installed but disabled (a spare machine for member add). */
+export function addSpareMachine(t: TestCluster, name: string): void {
+  const vm = t.hypervisor.create(name, { running: true });
+  const s = new ServiceManager(t.sim, vm, { settled: true });
+  t.systemd.set(name, s);
+  const setup = t.cluster.setups.get(t.names[0]!)!;
+  const unit: EtcdUnitConfig = {
+    name,
+    initialCluster: [...t.names, name].map((n) => ({ name: n, host: n })),
+    initialClusterState: "existing",
+    token: DEFAULT_CLUSTER_TOKEN,
+    forceNewCluster: false,
+  };
+  t.cluster.units.set(name, unit);
+  t.cluster.setups.set(name, setup);
+  s.add(etcdUnitSpec(unit, setup, { enabled: false, startDelay: constant(SECOND) }));
+  t.sim.runUntil(t.sim.now);
 }

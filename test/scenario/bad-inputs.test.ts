@@ -8,20 +8,35 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
+import { expectedParameterValue } from "../../src/engine/parameter-words.js";
+import { worldResolvers } from "../../src/engine/resolvers.js";
 import {
+  type CompileResolvers,
   type ExperimentLoadResult,
   formatInputErrors,
   loadExperiment,
   loadExperimentText,
-  nameResolvers,
 } from "../../src/scenario/index.js";
+import { Simulation } from "../../src/sim/simulation.js";
+import { installInfraActions } from "../../src/world/infra-actions.js";
+import { installInfraSignals } from "../../src/world/infra-signals.js";
+import { buildInfraWorld } from "../../src/world/infra-world.js";
+import { ParameterSet } from "../../src/world/parameter-set.js";
 
 const BAD = "test/fixtures/bad";
-const HOSTS = ["cp-0", "cp-1", "cp-2", "worker-0", "worker-1"];
-const resolvers = nameResolvers({
-  targets: { vm: HOSTS, host: HOSTS },
-  conditions: ["writes.available", "recovery.complete", "etcd.leader", "etcd.quorumLost"],
-});
+/** The checks of a real run: the infrastructure world of the vsphere-vms model and its parameters. */
+const world = buildInfraWorld(new Simulation({ seed: 1 }), new ParameterSet(), "vsphere-vms");
+installInfraActions(world);
+installInfraSignals(world);
+const resolvers: CompileResolvers = {
+  ...worldResolvers(world),
+  checkParameter(name, value) {
+    const problem = new ParameterSet().override(name, value, "experiment", "test");
+    return problem === undefined
+      ? null
+      : { error: problem.message, expected: expectedParameterValue(name), hint: problem.hint };
+  },
+};
 
 /** Each fixture: where the first error is, and a fragment of what it must say. */
 const CORPUS: ReadonlyArray<{ file: string; at: string; says: string }> = [
@@ -46,6 +61,16 @@ const CORPUS: ReadonlyArray<{ file: string; at: string; says: string }> = [
   },
   { file: "empty.yaml", at: "1:1", says: "the file is empty" },
   { file: "expectation-without-time.yaml", at: "8:7", says: "the expectation has no time" },
+  {
+    file: "metric-with-time.yaml",
+    at: "9:7",
+    says: '"within:" does not apply to endpoint.unavailable < 20s: a metric is one number for the whole run',
+  },
+  {
+    file: "metric-without-unit.yaml",
+    at: "8:13",
+    says: 'endpoint.unavailable is a duration, but 20 in "endpoint.unavailable < 20" has no unit',
+  },
   { file: "json-but-wrong.json", at: "5:25", says: "found the number 600; expected a duration like 150ms" },
   { file: "later-step-without-time.yaml", at: "11:7", says: 'the step has no "at:" or "after:"' },
   { file: "missing-duration.yaml", at: "5:1", says: 'missing required field "duration"' },
@@ -55,7 +80,14 @@ const CORPUS: ReadonlyArray<{ file: string; at: string; says: string }> = [
   { file: "nul-byte.yaml", at: "4:12", says: "NUL byte" },
   { file: "number-as-duration.yaml", at: "8:11", says: 'write "30s" for seconds' },
   { file: "partition-unknown-host.yaml", at: "12:18", says: 'unknown host "wrker-1"' },
+  {
+    file: "repeat-without-end.yaml",
+    at: "11:15",
+    says: 'the repetition has no end: "times:" or "until:" is missing',
+  },
   { file: "repeated-unit.yaml", at: "6:13", says: 'unit "m" appears twice' },
+  { file: "set-unknown-parameter.yaml", at: "8:5", says: 'unknown parameter "lb.interval"' },
+  { file: "set-wrong-unit.yaml", at: "9:5", says: 'lb.inter: bad duration "10MB": unknown unit "MB"' },
   { file: "step-after-end.yaml", at: "11:14", says: "after the run ends (spec.duration is 10m0s)" },
   { file: "step-without-do.yaml", at: "8:7", says: 'missing "do:"' },
   {
@@ -66,6 +98,7 @@ const CORPUS: ReadonlyArray<{ file: string; at: string; says: string }> = [
   { file: "steps-out-of-order.yaml", at: "11:11", says: "before the step on line 8 (at 5m0s)" },
   { file: "tab-indented.yaml", at: "4:1", says: "a tab is used for indentation" },
   { file: "target-on-untargeted-action.yaml", at: "10:7", says: '"net.heal" takes no target' },
+  { file: "trigger-step-with-at.yaml", at: "10:11", says: 'a trigger\'s step has "at:"' },
   {
     file: "top-level-list.yaml",
     at: "1:1",
@@ -73,11 +106,22 @@ const CORPUS: ReadonlyArray<{ file: string; at: string; says: string }> = [
   },
   { file: "uniform-reversed.yaml", at: "11:33", says: "swap them: [10ms, 15ms]" },
   { file: "unknown-action.yaml", at: "12:11", says: 'unknown action "vm.powerof"' },
-  { file: "unknown-condition.yaml", at: "8:13", says: 'did you mean "writes.available"?' },
+  { file: "unknown-condition.yaml", at: "8:13", says: 'did you mean "endpoint.available"?' },
   { file: "unknown-field.yaml", at: "10:7", says: 'unknown field "tagret"' },
-  { file: "unknown-target.yaml", at: "10:15", says: 'unknown VM "cp-3"' },
+  {
+    file: "unknown-role.yaml",
+    at: "12:15",
+    says: 'unknown role "etcd.leader" in model vsphere-vms; expected one of cp-0, cp-1, cp-2',
+  },
+  { file: "unknown-target.yaml", at: "10:15", says: 'unknown VM "cp-3" in model vsphere-vms' },
   { file: "unresolved-alias.yaml", at: "6:13", says: "the alias *runtime has no anchor before it" },
   { file: "utf16.yaml", at: "1:1", says: "encoded as UTF-16" },
+  {
+    file: "waitfor-never-met.yaml",
+    at: "13:16",
+    says: '"vm[cp-0].running == no" is never true; the runbook would wait for something that never happens',
+  },
+  { file: "waitfor-unknown-condition.yaml", at: "8:13", says: 'did you mean "lb.backendsUp"?' },
   {
     file: "wrong-api-version.yaml",
     at: "1:13",

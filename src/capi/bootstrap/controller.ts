@@ -45,24 +45,38 @@ export function* reconcileKubeadmConfig(ctx: CapiContext, name: string): Task<Re
         d.status.tokenExpiresAtUs = r.value.expiresAtUs;
       }),
     );
-    ctx.sim.emit("capi.bootstrap", name, { action: "token", tokenId: r.value.tokenId, expiresAtUs: r.value.expiresAtUs });
+    ctx.sim.emit("capi.bootstrap", name, {
+      action: "token",
+      tokenId: r.value.tokenId,
+      expiresAtUs: r.value.expiresAtUs,
+    });
     return { requeueAfterUs: Math.floor(ttl / 3) };
   }
   if (!machine || machine.status.nodeRef !== undefined || cfg.status.tokenId === undefined) return DONE;
   const client = ctx.cache.client();
   if (!client) return { error: `failed to refresh bootstrap token: ${ERR_CLUSTER_NOT_CONNECTED}` };
   const tokenId = cfg.status.tokenId;
-  const got = yield* wait<ApiResult<{ readonly expiresAtUs: Micros } | undefined>>((done) => client.getBootstrapToken(tokenId, done));
+  const got = yield* wait<ApiResult<{ readonly expiresAtUs: Micros } | undefined>>((done) =>
+    client.getBootstrapToken(tokenId, done),
+  );
   if (!got.ok) return { error: `failed to get bootstrap token secret in order to refresh it: ${got.error}` };
   if (got.value === undefined) {
-    return { error: `failed to get bootstrap token secret in order to refresh it: secrets "bootstrap-token-${tokenId}" not found` };
+    return {
+      error: `failed to get bootstrap token secret in order to refresh it: secrets "bootstrap-token-${tokenId}" not found`,
+    };
   }
-  if (got.value.expiresAtUs > ctx.sim.now + Math.floor((ttl * 5) / 6)) return { requeueAfterUs: Math.floor(ttl / 3) };
+  if (got.value.expiresAtUs > ctx.sim.now + Math.floor((ttl * 5) / 6))
+    return { requeueAfterUs: Math.floor(ttl / 3) };
   const expiresAtUs = ctx.sim.now + ttl;
   const r = yield* wait<ApiResult<null>>((done) => client.refreshBootstrapToken(tokenId, expiresAtUs, done));
   if (!r.ok) return { error: `failed to refresh bootstrap token: ${r.error}` };
   const now = ctx.store.get("KubeadmConfig", name);
-  if (now) ctx.store.update(produce(now, (d) => void (d.status.tokenExpiresAtUs = expiresAtUs)));
+  if (now)
+    ctx.store.update(
+      produce(now, (d) => {
+        d.status.tokenExpiresAtUs = expiresAtUs;
+      }),
+    );
   ctx.sim.emit("capi.bootstrap", name, { action: "refresh", tokenId, expiresAtUs });
   return { requeueAfterUs: Math.floor(ttl / 3) };
 }

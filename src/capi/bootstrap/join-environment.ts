@@ -14,7 +14,11 @@ export interface JoinEnvironment {
    * from `host`: whether it carries a JWS signature for `tokenId` (the bootstrapsigner controller
    * signs it with every valid token and removes signatures of expired or deleted ones).
    */
-  fetchClusterInfo(host: string, tokenId: string, done: (r: ApiResult<{ readonly signed: boolean }>) => void): void;
+  fetchClusterInfo(
+    host: string,
+    tokenId: string,
+    done: (r: ApiResult<{ readonly signed: boolean }>) => void,
+  ): void;
   /** TLS bootstrap with the token: answers an error when the token Secret is gone or expired. */
   tlsBootstrap(host: string, tokenId: string, done: (r: ApiResult<null>) => void): void;
   /**

@@ -101,7 +101,11 @@ class KubeadmJoin {
     this.env.fetchClusterInfo(this.vm.name, token, (r) => {
       if (!this.alive) return;
       if (r.ok && r.value.signed) {
-        this.log("preflight", true, "[discovery] Cluster info signature and contents are valid and TLS certificate validates against pinned roots");
+        this.log(
+          "preflight",
+          true,
+          "[discovery] Cluster info signature and contents are valid and TLS certificate validates against pinned roots",
+        );
         this.afterDiscovery();
         return;
       }
@@ -109,7 +113,10 @@ class KubeadmJoin {
         const why = r.ok
           ? `could not find a JWS signature in the cluster-info ConfigMap for token ID "${token}"`
           : `${r.error}`;
-        this.failed("preflight", `error execution phase preflight: couldn't validate the identity of the API Server: ${why}`);
+        this.failed(
+          "preflight",
+          `error execution phase preflight: couldn't validate the identity of the API Server: ${why}`,
+        );
         return;
       }
       if (!logged) {
@@ -138,10 +145,17 @@ class KubeadmJoin {
     this.env.etcdAddLearner(this.vm.name, member, (r) => {
       if (!this.alive) return;
       if (!r.ok) {
-        this.failed("control-plane-join/etcd", `error execution phase control-plane-join/etcd: error creating local etcd static pod manifest file: ${r.error}`);
+        this.failed(
+          "control-plane-join/etcd",
+          `error execution phase control-plane-join/etcd: error creating local etcd static pod manifest file: ${r.error}`,
+        );
         return;
       }
-      this.log("control-plane-join/etcd", true, `[etcd] Announced new etcd member joining to the existing etcd cluster (as a learner)`);
+      this.log(
+        "control-plane-join/etcd",
+        true,
+        `[etcd] Announced new etcd member joining to the existing etcd cluster (as a learner)`,
+      );
       this.env.startEtcd(this.vm, member);
       this.after(sample(this.settings.learnerSync, this.rng), () => this.promote(this.sim.now));
     });
@@ -152,13 +166,20 @@ class KubeadmJoin {
     this.env.etcdPromote(this.vm.name, member, (r) => {
       if (!this.alive) return;
       if (r.ok) {
-        this.log("control-plane-join/etcd", true, `[etcd] Promoted learner member ${member} to a voting member`);
+        this.log(
+          "control-plane-join/etcd",
+          true,
+          `[etcd] Promoted learner member ${member} to a voting member`,
+        );
         this.kubeletStart();
         return;
       }
       // kubeadm retries the promotion for a while (etcd refuses it until the learner is in sync).
       if (this.sim.now - startedUs >= 2 * 60 * SECOND) {
-        this.failed("control-plane-join/etcd", `error execution phase control-plane-join/etcd: failed to promote learner ${member} within ${formatDuration(2 * 60 * SECOND)}: ${r.error}`);
+        this.failed(
+          "control-plane-join/etcd",
+          `error execution phase control-plane-join/etcd: failed to promote learner ${member} within ${formatDuration(2 * 60 * SECOND)}: ${r.error}`,
+        );
         return;
       }
       this.after(5 * SECOND, () => this.promote(startedUs));

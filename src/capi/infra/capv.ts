@@ -18,14 +18,13 @@
  *
  * Trace: `capi.infra {provider: capv, action, vm, message}`.
  */
+
 import type { CapiContext } from "../context.js";
-import { VM_PROVISIONED } from "../objects/infra-machine.js";
 import { setCondition } from "../objects/conditions.js";
+import { VM_PROVISIONED } from "../objects/infra-machine.js";
 import { DONE, type ReconcileResult } from "../runtime/controller.js";
-import { type Task, wait } from "../runtime/task.js";
-import type { Vm } from "../../infra/vm.js";
-import type { VmOperationError } from "../../infra/vm-errors.js";
-import { armCloudInit, bootstrapDataOf, vcenterTask, vmOf, writeInfraStatus } from "./common.js";
+import type { Task } from "../runtime/task.js";
+import { armCloudInit, bootstrapDataOf, cloneVm, vcenterTask, vmOf, writeInfraStatus } from "./common.js";
 
 function trace(ctx: CapiContext, vm: string, action: string, message: string): void {
   ctx.sim.emit("capi.infra", vm, { provider: "capv", action, message });
@@ -56,9 +55,7 @@ export function* reconcileCapvVm(ctx: CapiContext, name: string): Task<Reconcile
     const data = bootstrapDataOf(ctx, im);
     if (!data) return DONE;
     trace(ctx, name, "clone", `cloning VM ${name} (${im.spec.cloneMode})`);
-    const result = yield* wait<Vm | VmOperationError>((done) =>
-      ctx.hypervisor.clone(name, { mode: im.spec.cloneMode }, done),
-    );
+    const result = yield* cloneVm(ctx, name, im.spec.cloneMode);
     if (!("uuid" in result)) return { error: `failed to clone VM ${name}: ${result.message}` };
     armCloudInit(ctx, result, data);
     writeInfraStatus(ctx, name, (s) => ({ ...s, biosUUID: result.uuid, cloneStartedAtUs: ctx.sim.now }));
@@ -74,19 +71,36 @@ export function* reconcileCapvVm(ctx: CapiContext, name: string): Task<Reconcile
     const firstTime = im.status.conditions.every((c) => c.reason !== "NotFoundByBIOSUUID");
     writeInfraStatus(ctx, name, (s) => ({
       ...s,
-      conditions: setCondition(s.conditions, { type: VM_PROVISIONED, status: "False", reason: "NotFoundByBIOSUUID", message: `Unable to find VM by BIOS UUID ${uuid}` }, ctx.sim.now),
+      conditions: setCondition(
+        s.conditions,
+        {
+          type: VM_PROVISIONED,
+          status: "False",
+          reason: "NotFoundByBIOSUUID",
+          message: `Unable to find VM by BIOS UUID ${uuid}`,
+        },
+        ctx.sim.now,
+      ),
       ...(ctx.settings.infra.capvFailsMissingVm
-        ? { failureReason: "UpdateError", failureMessage: `Unable to find VM by BIOS UUID ${uuid}. The vm was removed from infra` }
+        ? {
+            failureReason: "UpdateError",
+            failureMessage: `Unable to find VM by BIOS UUID ${uuid}. The vm was removed from infra`,
+          }
         : {}),
     }));
-    if (firstTime) trace(ctx, name, "notFound", `Unable to find VM by BIOS UUID ${uuid}. The vm was removed from infra`);
+    if (firstTime)
+      trace(ctx, name, "notFound", `Unable to find VM by BIOS UUID ${uuid}. The vm was removed from infra`);
     return { error: `unable to find VM by BIOS UUID ${uuid}` };
   }
   if (vm.state === "poweredOff" || vm.state === "suspended") {
     trace(ctx, name, "powerOn", `VM ${name} is ${vm.state}: powering on (PoweringOn)`);
     writeInfraStatus(ctx, name, (s) => ({
       ...s,
-      conditions: setCondition(s.conditions, { type: VM_PROVISIONED, status: "False", reason: "PoweringOn", message: "" }, ctx.sim.now),
+      conditions: setCondition(
+        s.conditions,
+        { type: VM_PROVISIONED, status: "False", reason: "PoweringOn", message: "" },
+        ctx.sim.now,
+      ),
     }));
     yield* vcenterTask(ctx);
     if (vm.state === "poweredOff" || vm.state === "suspended") vm.powerOn("capv");
@@ -104,7 +118,11 @@ export function* reconcileCapvVm(ctx: CapiContext, name: string): Task<Reconcile
           ready: true,
           powerState: "poweredOn",
           addresses: [vm.address],
-          conditions: setCondition(s.conditions, { type: VM_PROVISIONED, status: "True", reason: "Provisioned", message: "" }, ctx.sim.now),
+          conditions: setCondition(
+            s.conditions,
+            { type: VM_PROVISIONED, status: "True", reason: "Provisioned", message: "" },
+            ctx.sim.now,
+          ),
         },
   );
   return DONE;

@@ -4,6 +4,7 @@
  */
 import { produce } from "immer";
 import type { Vm } from "../../infra/vm.js";
+import { VmOperationError } from "../../infra/vm-errors.js";
 import { sample } from "../../sim/distribution.js";
 import { type BootstrapData, joinOnFirstBoot } from "../bootstrap/kubeadm-join.js";
 import type { CapiContext } from "../context.js";
@@ -14,6 +15,28 @@ import { type Task, wait } from "../runtime/task.js";
 export function* vcenterTask(ctx: CapiContext): Task<void> {
   const us = sample(ctx.settings.infra.vcenterTask, ctx.timing);
   yield* wait<null>((done) => ctx.sim.after(us, () => done(null)));
+}
+
+/**
+ * Clones a VM from the template under `name` (vCenter's CloneVM_Task): after the clone duration
+ * of the mode the VM appears, powered off. Answers the VM or the refusal (DuplicateName).
+ */
+export function* cloneVm(
+  ctx: CapiContext,
+  name: string,
+  mode: "linkedClone" | "fullClone",
+): Task<Vm | VmOperationError> {
+  const d =
+    mode === "fullClone" ? ctx.settings.infra.fullCloneDuration : ctx.settings.infra.linkedCloneDuration;
+  const durationUs = sample(d, ctx.timing);
+  ctx.sim.emit("vm.clone", name, { mode, durationUs });
+  yield* wait<null>((done) => ctx.sim.after(durationUs, () => done(null)));
+  try {
+    return ctx.hypervisor.create(name);
+  } catch (e) {
+    if (e instanceof VmOperationError) return e;
+    throw e;
+  }
 }
 
 /** The bootstrap data of an infrastructure object's Machine, once CABPK wrote it. */
@@ -29,12 +52,20 @@ export function armCloudInit(ctx: CapiContext, vm: Vm, data: BootstrapData): voi
 }
 
 /** Updates the status of the stored infrastructure object (if it still exists). */
-export function writeInfraStatus(ctx: CapiContext, name: string, fn: (s: InfraMachineStatus) => InfraMachineStatus): void {
+export function writeInfraStatus(
+  ctx: CapiContext,
+  name: string,
+  fn: (s: InfraMachineStatus) => InfraMachineStatus,
+): void {
   const im = ctx.store.get("InfraMachine", name);
   if (!im) return;
   const status = fn(im.status);
   if (status === im.status) return;
-  ctx.store.update(produce(im, (d) => void (d.status = status as typeof d.status)));
+  ctx.store.update(
+    produce(im, (d) => {
+      d.status = status as typeof d.status;
+    }),
+  );
 }
 
 /** The VM an infrastructure object refers to: by BIOS UUID once known (CAPV), else by name. */

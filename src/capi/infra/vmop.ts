@@ -1,31 +1,9 @@
-/**
- * vSphere VM Operator on a Supervisor (TKGS): CAPV in vmoperator mode creates a VirtualMachine
- * object, and VM Operator makes vSphere match it (pkg/providers/vsphere/vmprovider_vm.go,
- * capi-kube.md §4.1–§4.2, seed 001). For each object it
- *
- * - creates the VM under the object's name if no such VM exists — also when the VM was deleted
- *   out of band, so "a new VM with the same name gets deployed" (seed 001), booting with the same
- *   bootstrap data;
- * - powers the VM on whenever it is off while the desired power state is PoweredOn
- *   (`reconcilePowerState`);
- * - learns of power changes and deletions through its vSphere property watcher (AsyncSignal,
- *   default on) within seconds; without it only at its resync (30 min), and the object's
- *   `status.powerState` stays as last observed (seed 001's worker case shows `poweredOn` for a VM
- *   that is off);
- * - requeues every 10 s until a powered-on VM has an IP (`PoweredOnVMHasIPRequeueDelay`);
- * - on deletion shuts the guest down (TrySoft; hard when the guest is not running) and destroys
- *   the VM.
- *
- * Trace: `capi.infra {provider: vmop, action, vm, message}`.
- */
-import type { Vm } from "../../infra/vm.js";
-import type { VmOperationError } from "../../infra/vm-errors.js";
 import type { CapiContext } from "../context.js";
 import { setCondition } from "../objects/conditions.js";
 import { VM_PROVISIONED } from "../objects/infra-machine.js";
 import { DONE, type ReconcileResult } from "../runtime/controller.js";
 import { type Task, wait } from "../runtime/task.js";
-import { armCloudInit, bootstrapDataOf, vcenterTask, vmOf, writeInfraStatus } from "./common.js";
+import { armCloudInit, bootstrapDataOf, cloneVm, vcenterTask, vmOf, writeInfraStatus } from "./common.js";
 
 function trace(ctx: CapiContext, vm: string, action: string, message: string): void {
   ctx.sim.emit("capi.infra", vm, { provider: "vmop", action, message });
@@ -65,8 +43,13 @@ export function* reconcileVirtualMachine(ctx: CapiContext, name: string): Task<R
     const data = bootstrapDataOf(ctx, im);
     if (!data) return DONE;
     const recreate = im.status.biosUUID !== undefined;
-    trace(ctx, name, recreate ? "recreate" : "create", recreate ? `VM ${name} not found in vSphere: creating it again` : `creating VM ${name}`);
-    const result = yield* wait<Vm | VmOperationError>((done) => ctx.hypervisor.clone(name, { mode: im.spec.cloneMode }, done));
+    trace(
+      ctx,
+      name,
+      recreate ? "recreate" : "create",
+      recreate ? `VM ${name} not found in vSphere: creating it again` : `creating VM ${name}`,
+    );
+    const result = yield* cloneVm(ctx, name, im.spec.cloneMode);
     if (!("uuid" in result)) return { error: `failed to create VM ${name}: ${result.message}` };
     armCloudInit(ctx, result, data);
     writeInfraStatus(ctx, name, (s) => ({ ...s, biosUUID: result.uuid, powerState: "poweredOff" }));
@@ -78,7 +61,10 @@ export function* reconcileVirtualMachine(ctx: CapiContext, name: string): Task<R
   }
 
   if (im.spec.powerState === "PoweredOn" && (vm.state === "poweredOff" || vm.state === "suspended")) {
-    writeInfraStatus(ctx, name, (s) => ({ ...s, powerState: vm.state === "suspended" ? "suspended" : "poweredOff" }));
+    writeInfraStatus(ctx, name, (s) => ({
+      ...s,
+      powerState: vm.state === "suspended" ? "suspended" : "poweredOff",
+    }));
     trace(ctx, name, "powerOn", `VM ${name} is ${vm.state}, desired PoweredOn: powering on`);
     yield* vcenterTask(ctx);
     if (vm.state === "poweredOff" || vm.state === "suspended") vm.powerOn("vm-operator");
@@ -98,7 +84,11 @@ export function* reconcileVirtualMachine(ctx: CapiContext, name: string): Task<R
           biosUUID: vm.uuid,
           powerState: "poweredOn",
           addresses: [vm.address],
-          conditions: setCondition(s.conditions, { type: VM_PROVISIONED, status: "True", reason: "Provisioned", message: "" }, ctx.sim.now),
+          conditions: setCondition(
+            s.conditions,
+            { type: VM_PROVISIONED, status: "True", reason: "Provisioned", message: "" },
+            ctx.sim.now,
+          ),
         },
   );
   return DONE;

@@ -22,8 +22,8 @@
 import { type Draft, produce } from "immer";
 import { MILLISECOND, SECOND } from "../../sim/time.js";
 import { type CapiContext, isClusterPaused } from "../context.js";
-import { createMachine } from "../machine/create.js";
 import { patchMachine } from "../machine/controller.js";
+import { createMachine } from "../machine/create.js";
 import { getCondition, setCondition } from "../objects/conditions.js";
 import type { KubeadmControlPlane } from "../objects/kubeadm-control-plane.js";
 import { KcpConditions } from "../objects/kubeadm-control-plane.js";
@@ -50,7 +50,12 @@ import { formatRemediationData } from "./remediation-data.js";
 /** Per-KCP memory of what was last traced, so repeated refusals are traced once. */
 const lastTraced = new WeakMap<CapiContext, Map<string, string>>();
 
-function traceOnce(ctx: CapiContext, kcp: string, key: string, fields: { action: string; machine?: string; message: string }): void {
+function traceOnce(
+  ctx: CapiContext,
+  kcp: string,
+  key: string,
+  fields: { action: string; machine?: string; message: string },
+): void {
   let m = lastTraced.get(ctx);
   if (!m) {
     m = new Map();
@@ -67,7 +72,11 @@ function resetTrace(ctx: CapiContext, kcp: string, key: string): void {
 }
 
 /** Applies `recipe` to the stored KCP and writes it. */
-export function patchKcp(ctx: CapiContext, name: string, recipe: (d: Draft<KubeadmControlPlane>) => void): KubeadmControlPlane | undefined {
+export function patchKcp(
+  ctx: CapiContext,
+  name: string,
+  recipe: (d: Draft<KubeadmControlPlane>) => void,
+): KubeadmControlPlane | undefined {
   const current = ctx.store.get("KubeadmControlPlane", name);
   if (!current) return undefined;
   const next = produce(current, recipe);
@@ -76,7 +85,9 @@ export function patchKcp(ctx: CapiContext, name: string, recipe: (d: Draft<Kubea
 
 /** The KCP's Machines, deleting ones included. */
 export function kcpMachines(ctx: CapiContext, name: string): Machine[] {
-  return ctx.store.list("Machine").filter((m) => m.metadata.owner?.kind === "KubeadmControlPlane" && m.metadata.owner.name === name);
+  return ctx.store
+    .list("Machine")
+    .filter((m) => m.metadata.owner?.kind === "KubeadmControlPlane" && m.metadata.owner.name === name);
 }
 
 function k8sAtLeast131(version: string): boolean {
@@ -90,7 +101,8 @@ export function* reconcileKcp(ctx: CapiContext, name: string): Task<ReconcileRes
   if (!kcp0 || isClusterPaused(ctx)) return DONE;
   const client = ctx.cache.client();
   if (!client) {
-    if (ctx.sim.now - ctx.cache.lastProbeSuccessUs > ctx.settings.remoteConditionsGracePeriodUs) markConnectionDown(ctx, name);
+    if (ctx.sim.now - ctx.cache.lastProbeSuccessUs > ctx.settings.remoteConditionsGracePeriodUs)
+      markConnectionDown(ctx, name);
     return { error: `cannot get client for the workload cluster: ${ERR_CLUSTER_NOT_CONNECTED}` };
   }
   const etcd = yield* inspectControlPlane(ctx, client, kcpMachines(ctx, name));
@@ -108,12 +120,18 @@ export function* reconcileKcp(ctx: CapiContext, name: string): Task<ReconcileRes
     const via = viaNode(state());
     if (via !== undefined) {
       const label = sync.member.name === "" ? `${sync.member.id} (Name not yet assigned)` : sync.member.name;
-      const r = yield* wait<ApiResult<null>>((done) => client.etcdRemoveMember(via, sync.member.name === "" ? sync.member.id : sync.member.name, done));
+      const r = yield* wait<ApiResult<null>>((done) =>
+        client.etcdRemoveMember(via, sync.member.name === "" ? sync.member.id : sync.member.name, done),
+      );
       ctx.sim.emit("capi.kcp", name, {
         action: "removeMember",
-        message: r.ok ? `Etcd member without a corresponding Machine removed from the cluster: ${label}` : `failed to remove etcd member ${label}: ${r.error}`,
+        message: r.ok
+          ? `Etcd member without a corresponding Machine removed from the cluster: ${label}`
+          : `failed to remove etcd member ${label}: ${r.error}`,
       });
-      return r.ok ? { requeueAfterUs: SECOND } : { error: `failed to remove etcd member ${label}: ${r.error}` };
+      return r.ok
+        ? { requeueAfterUs: SECOND }
+        : { error: `failed to remove etcd member ${label}: ${r.error}` };
     }
   } else if (sync.kind === "refuse") {
     traceOnce(ctx, name, "sync", { action: "blocked", message: sync.message });
@@ -134,7 +152,11 @@ export function* reconcileKcp(ctx: CapiContext, name: string): Task<ReconcileRes
     if (d.kind === "error") return { error: d.message };
     if (d.kind === "removeHook") {
       removeHook(ctx, d.machine);
-      ctx.sim.emit("capi.kcp", name, { action: "removeHook", machine: d.machine, message: "kcp-cleanup hook removed (no etcd member to remove)" });
+      ctx.sim.emit("capi.kcp", name, {
+        action: "removeHook",
+        machine: d.machine,
+        message: "kcp-cleanup hook removed (no etcd member to remove)",
+      });
       return { requeueAfterUs: DELETE_REQUEUE_AFTER_US };
     }
     if (d.kind === "removeMember") {
@@ -146,10 +168,18 @@ export function* reconcileKcp(ctx: CapiContext, name: string): Task<ReconcileRes
       if (via === undefined) return { error: "unable to remove etcd member: no etcd Pod to reach" };
       const r = yield* wait<ApiResult<null>>((done) => client.etcdRemoveMember(via, d.member, done));
       if (!r.ok) {
-        traceOnce(ctx, name, "hook", { action: "removeMember", machine: d.machine, message: `failed to remove etcd member for deleting Machine ${d.machine}: ${r.error}` });
+        traceOnce(ctx, name, "hook", {
+          action: "removeMember",
+          machine: d.machine,
+          message: `failed to remove etcd member for deleting Machine ${d.machine}: ${r.error}`,
+        });
         return { error: `failed to remove etcd member for deleting Machine ${d.machine}: ${r.error}` };
       }
-      ctx.sim.emit("capi.kcp", name, { action: "removeMember", machine: d.machine, message: `etcd member ${d.member} removed (pre-terminate hook)` });
+      ctx.sim.emit("capi.kcp", name, {
+        action: "removeMember",
+        machine: d.machine,
+        message: `etcd member ${d.member} removed (pre-terminate hook)`,
+      });
       removeHook(ctx, d.machine);
       resetTrace(ctx, name, "hook");
       return { requeueAfterUs: DELETE_REQUEUE_AFTER_US };
@@ -168,15 +198,43 @@ export function* reconcileKcp(ctx: CapiContext, name: string): Task<ReconcileRes
   }
   if (decision.kind === "blocked") {
     patchMachine(ctx, decision.machine, (m) => {
-      m.status.conditions = setCondition(m.status.conditions, { type: MachineConditions.OwnerRemediated, status: "False", reason: decision.reason, message: decision.message }, ctx.sim.now) as typeof m.status.conditions;
+      m.status.conditions = setCondition(
+        m.status.conditions,
+        {
+          type: MachineConditions.OwnerRemediated,
+          status: "False",
+          reason: decision.reason,
+          message: decision.message,
+        },
+        ctx.sim.now,
+      ) as typeof m.status.conditions;
     });
-    traceOnce(ctx, name, "remediation", { action: "blocked", machine: decision.machine, message: `${decision.reason}: ${decision.message}` });
+    traceOnce(ctx, name, "remediation", {
+      action: "blocked",
+      machine: decision.machine,
+      message: `${decision.reason}: ${decision.message}`,
+    });
   } else if (decision.kind === "remediate") {
     if (decision.forwardLeadership) {
-      const moved = yield* forwardLeadership(ctx, client, name, decision.forwardLeadership.from, decision.forwardLeadership.candidates);
+      const moved = yield* forwardLeadership(
+        ctx,
+        client,
+        name,
+        decision.forwardLeadership.from,
+        decision.forwardLeadership.candidates,
+      );
       if (!moved.ok) {
         patchMachine(ctx, decision.machine, (m) => {
-          m.status.conditions = setCondition(m.status.conditions, { type: MachineConditions.OwnerRemediated, status: "False", reason: "CannotBeRemediated", message: moved.error }, ctx.sim.now) as typeof m.status.conditions;
+          m.status.conditions = setCondition(
+            m.status.conditions,
+            {
+              type: MachineConditions.OwnerRemediated,
+              status: "False",
+              reason: "CannotBeRemediated",
+              message: moved.error,
+            },
+            ctx.sim.now,
+          ) as typeof m.status.conditions;
         });
         return { error: moved.error };
       }
@@ -184,20 +242,47 @@ export function* reconcileKcp(ctx: CapiContext, name: string): Task<ReconcileRes
     if (decision.removeEtcdMemberFirst !== undefined) {
       const member = decision.removeEtcdMemberFirst;
       const via = viaNode(state(), member);
-      const r = via === undefined ? ({ ok: false, error: "no etcd Pod to reach" } as const) : yield* wait<ApiResult<null>>((done) => client.etcdRemoveMember(via, member, done));
+      const r =
+        via === undefined
+          ? ({ ok: false, error: "no etcd Pod to reach" } as const)
+          : yield* wait<ApiResult<null>>((done) => client.etcdRemoveMember(via, member, done));
       if (!r.ok) return { error: `Failed to remove etcd member for machine: ${r.error}` };
-      ctx.sim.emit("capi.kcp", name, { action: "removeMember", machine: decision.machine, message: `etcd member ${member} removed before deleting the Machine` });
+      ctx.sim.emit("capi.kcp", name, {
+        action: "removeMember",
+        machine: decision.machine,
+        message: `etcd member ${member} removed before deleting the Machine`,
+      });
     }
     ctx.store.requestDeletion("Machine", decision.machine);
     patchMachine(ctx, decision.machine, (m) => {
-      m.status.conditions = setCondition(m.status.conditions, { type: MachineConditions.OwnerRemediated, status: "False", reason: "MachineDeleting", message: "Machine is deleting" }, ctx.sim.now) as typeof m.status.conditions;
+      m.status.conditions = setCondition(
+        m.status.conditions,
+        {
+          type: MachineConditions.OwnerRemediated,
+          status: "False",
+          reason: "MachineDeleting",
+          message: "Machine is deleting",
+        },
+        ctx.sim.now,
+      ) as typeof m.status.conditions;
     });
     patchKcp(ctx, name, (k) => {
-      k.metadata.annotations = { ...k.metadata.annotations, [ANNOTATION_REMEDIATION_IN_PROGRESS]: formatRemediationData(decision.data) };
-      k.status.lastRemediation = { machine: decision.machine, timeUs: decision.data.timestampUs, retryCount: decision.data.retryCount };
+      k.metadata.annotations = {
+        ...k.metadata.annotations,
+        [ANNOTATION_REMEDIATION_IN_PROGRESS]: formatRemediationData(decision.data),
+      };
+      k.status.lastRemediation = {
+        machine: decision.machine,
+        timeUs: decision.data.timestampUs,
+        retryCount: decision.data.retryCount,
+      };
     });
     resetTrace(ctx, name, "remediation");
-    ctx.sim.emit("capi.kcp", name, { action: "remediate", machine: decision.machine, message: `Deleting Machine ${decision.machine} (remediating unhealthy Machine)` });
+    ctx.sim.emit("capi.kcp", name, {
+      action: "remediate",
+      machine: decision.machine,
+      message: `Deleting Machine ${decision.machine} (remediating unhealthy Machine)`,
+    });
     return { requeueAfterUs: MILLISECOND };
   }
 
@@ -209,7 +294,10 @@ export function* reconcileKcp(ctx: CapiContext, name: string): Task<ReconcileRes
   if (machines.length < desired && machines.length > 0) {
     const pre = preflightChecks(state(), true, inProgress !== undefined, ctx.features);
     if (!pre.ok) {
-      traceOnce(ctx, name, "preflight", { action: "preflight", message: `Waiting for control plane to pass preflight checks to continue reconciliation: ${pre.messages.join("; ")}` });
+      traceOnce(ctx, name, "preflight", {
+        action: "preflight",
+        message: `Waiting for control plane to pass preflight checks to continue reconciliation: ${pre.messages.join("; ")}`,
+      });
       return { requeueAfterUs: pre.requeueAfterUs };
     }
     resetTrace(ctx, name, "preflight");
@@ -231,19 +319,32 @@ export function* reconcileKcp(ctx: CapiContext, name: string): Task<ReconcileRes
         k.metadata.annotations = a;
       });
     }
-    ctx.sim.emit("capi.kcp", name, { action: "scaleUp", machine: m.metadata.name, message: `Scaling up control plane to ${desired} replicas (actual ${machines.length})` });
+    ctx.sim.emit("capi.kcp", name, {
+      action: "scaleUp",
+      machine: m.metadata.name,
+      message: `Scaling up control plane to ${desired} replicas (actual ${machines.length})`,
+    });
     return DONE;
   }
   if (machines.length > desired) {
     const pre = preflightChecks(state(), false, false, ctx.features);
     if (!pre.ok) {
-      traceOnce(ctx, name, "preflight", { action: "preflight", message: `Waiting for control plane to pass preflight checks to continue reconciliation: ${pre.messages.join("; ")}` });
+      traceOnce(ctx, name, "preflight", {
+        action: "preflight",
+        message: `Waiting for control plane to pass preflight checks to continue reconciliation: ${pre.messages.join("; ")}`,
+      });
       return { requeueAfterUs: pre.requeueAfterUs };
     }
-    const victim = machines.filter((m) => m.metadata.deletionTimestampUs === undefined).sort((a, b) => a.metadata.creationTimestampUs - b.metadata.creationTimestampUs)[0];
+    const victim = machines
+      .filter((m) => m.metadata.deletionTimestampUs === undefined)
+      .sort((a, b) => a.metadata.creationTimestampUs - b.metadata.creationTimestampUs)[0];
     if (victim) {
       ctx.store.requestDeletion("Machine", victim.metadata.name);
-      ctx.sim.emit("capi.kcp", name, { action: "scaleDown", machine: victim.metadata.name, message: `Scaling down control plane to ${desired} replicas` });
+      ctx.sim.emit("capi.kcp", name, {
+        action: "scaleDown",
+        machine: victim.metadata.name,
+        message: `Scaling down control plane to ${desired} replicas`,
+      });
     }
     return DONE;
   }
@@ -252,8 +353,15 @@ export function* reconcileKcp(ctx: CapiContext, name: string): Task<ReconcileRes
 
 /** A Node whose etcd Pod KCP can port-forward to: a healthy member's, not `avoid`. */
 function viaNode(state: ControlPlaneState, avoid?: string): string | undefined {
-  const ms = state.machines.filter((m) => m.status.nodeRef !== undefined && m.metadata.deletionTimestampUs === undefined && m.status.nodeRef.name !== avoid);
-  const healthy = ms.find((m) => getCondition(m.status.conditions, MachineConditions.EtcdMemberHealthy)?.status === "True");
+  const ms = state.machines.filter(
+    (m) =>
+      m.status.nodeRef !== undefined &&
+      m.metadata.deletionTimestampUs === undefined &&
+      m.status.nodeRef.name !== avoid,
+  );
+  const healthy = ms.find(
+    (m) => getCondition(m.status.conditions, MachineConditions.EtcdMemberHealthy)?.status === "True",
+  );
   return (healthy ?? ms[0])?.status.nodeRef?.name;
 }
 
@@ -267,7 +375,10 @@ function* forwardLeadership(
   for (const to of candidates) {
     const r = yield* wait<ApiResult<null>>((done) => client.etcdMoveLeader(from, to, done));
     if (r.ok) {
-      ctx.sim.emit("capi.kcp", kcp, { action: "moveLeader", message: `Moved etcd leadership from ${from} to ${to}` });
+      ctx.sim.emit("capi.kcp", kcp, {
+        action: "moveLeader",
+        message: `Moved etcd leadership from ${from} to ${to}`,
+      });
       return { ok: true };
     }
   }
@@ -283,8 +394,14 @@ function removeHook(ctx: CapiContext, machine: string): void {
 }
 
 /** KCP's EtcdClusterHealthy and ControlPlaneComponentsHealthy from its Machines. */
-function aggregateConditions(ctx: CapiContext, name: string, state: ControlPlaneState): { etcdHealthy: boolean; componentsHealthy: boolean } {
-  const judged = state.machines.filter((m) => m.status.nodeRef !== undefined && m.metadata.deletionTimestampUs === undefined);
+function aggregateConditions(
+  ctx: CapiContext,
+  name: string,
+  state: ControlPlaneState,
+): { etcdHealthy: boolean; componentsHealthy: boolean } {
+  const judged = state.machines.filter(
+    (m) => m.status.nodeRef !== undefined && m.metadata.deletionTimestampUs === undefined,
+  );
   const agg = (types: readonly string[]): "True" | "False" | "Unknown" => {
     let unknown = false;
     for (const m of judged) {
@@ -297,18 +414,40 @@ function aggregateConditions(ctx: CapiContext, name: string, state: ControlPlane
     return unknown ? "Unknown" : "True";
   };
   const memberNames = new Set(state.etcdMembers.map((x) => x.name));
-  const matching = judged.every((m) => memberNames.has(m.status.nodeRef!.name)) && state.etcdMembers.every((x) => judged.some((m) => m.status.nodeRef!.name === x.name));
+  const matching =
+    judged.every((m) => memberNames.has(m.status.nodeRef!.name)) &&
+    state.etcdMembers.every((x) => judged.some((m) => m.status.nodeRef!.name === x.name));
   let etcd = agg([MachineConditions.EtcdMemberHealthy]);
   if (etcd === "True" && !matching) etcd = "False";
-  const components = agg([MachineConditions.APIServerPodHealthy, MachineConditions.ControllerManagerPodHealthy, MachineConditions.SchedulerPodHealthy, MachineConditions.EtcdPodHealthy]);
+  const components = agg([
+    MachineConditions.APIServerPodHealthy,
+    MachineConditions.ControllerManagerPodHealthy,
+    MachineConditions.SchedulerPodHealthy,
+    MachineConditions.EtcdPodHealthy,
+  ]);
   const reason = (s: string) => (s === "True" ? "Healthy" : s === "False" ? "NotHealthy" : "HealthUnknown");
   patchKcp(ctx, name, (k) => {
     let cs = k.status.conditions as KubeadmControlPlane["status"]["conditions"];
-    cs = setCondition(cs, { type: KcpConditions.EtcdClusterHealthy, status: etcd, reason: reason(etcd), message: "" }, ctx.sim.now);
-    cs = setCondition(cs, { type: KcpConditions.ControlPlaneComponentsHealthy, status: components, reason: reason(components), message: "" }, ctx.sim.now);
+    cs = setCondition(
+      cs,
+      { type: KcpConditions.EtcdClusterHealthy, status: etcd, reason: reason(etcd), message: "" },
+      ctx.sim.now,
+    );
+    cs = setCondition(
+      cs,
+      {
+        type: KcpConditions.ControlPlaneComponentsHealthy,
+        status: components,
+        reason: reason(components),
+        message: "",
+      },
+      ctx.sim.now,
+    );
     k.status.conditions = cs as typeof k.status.conditions;
     k.status.replicas = state.machines.length;
-    k.status.readyReplicas = judged.filter((m) => getCondition(m.status.conditions, MachineConditions.NodeReady)?.status === "True").length;
+    k.status.readyReplicas = judged.filter(
+      (m) => getCondition(m.status.conditions, MachineConditions.NodeReady)?.status === "True",
+    ).length;
     k.status.updatedReplicas = state.machines.length;
   });
   return { etcdHealthy: etcd === "True", componentsHealthy: components === "True" };
@@ -334,8 +473,21 @@ function markConnectionDown(ctx: CapiContext, name: string): void {
   }
   patchKcp(ctx, name, (k) => {
     let cs = k.status.conditions as KubeadmControlPlane["status"]["conditions"];
-    cs = setCondition(cs, { type: KcpConditions.EtcdClusterHealthy, status: "Unknown", reason: "ConnectionDown", message }, ctx.sim.now);
-    cs = setCondition(cs, { type: KcpConditions.ControlPlaneComponentsHealthy, status: "Unknown", reason: "ConnectionDown", message }, ctx.sim.now);
+    cs = setCondition(
+      cs,
+      { type: KcpConditions.EtcdClusterHealthy, status: "Unknown", reason: "ConnectionDown", message },
+      ctx.sim.now,
+    );
+    cs = setCondition(
+      cs,
+      {
+        type: KcpConditions.ControlPlaneComponentsHealthy,
+        status: "Unknown",
+        reason: "ConnectionDown",
+        message,
+      },
+      ctx.sim.now,
+    );
     k.status.conditions = cs as typeof k.status.conditions;
   });
 }

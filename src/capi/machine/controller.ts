@@ -52,7 +52,12 @@ const NODE_DELETE_RETRY_TIMEOUT_US: Micros = 10 * SECOND;
 /** Writes `next` if it differs from the stored Machine; traces phase and deletion changes. */
 export function writeMachine(ctx: CapiContext, before: Machine, next: Machine): Machine {
   const phase = machinePhase(next, ctx.features);
-  const withPhase = phase === next.status.phase ? next : produce(next, (d) => void (d.status.phase = phase));
+  const withPhase =
+    phase === next.status.phase
+      ? next
+      : produce(next, (d) => {
+          d.status.phase = phase;
+        });
   if (withPhase === before) return before;
   const stored = ctx.store.update(withPhase);
   if (before.status.phase !== stored.status.phase) {
@@ -80,7 +85,11 @@ export function writeMachine(ctx: CapiContext, before: Machine, next: Machine): 
  * so a reconcile that waited never overwrites what another controller wrote meanwhile). Returns
  * the stored Machine, or undefined when it is gone.
  */
-export function patchMachine(ctx: CapiContext, name: string, recipe: (d: Draft<Machine>) => void): Machine | undefined {
+export function patchMachine(
+  ctx: CapiContext,
+  name: string,
+  recipe: (d: Draft<Machine>) => void,
+): Machine | undefined {
   const current = ctx.store.get("Machine", name);
   if (!current) return undefined;
   return writeMachine(ctx, current, produce(current, recipe));
@@ -103,7 +112,11 @@ function reconcileNormal(ctx: CapiContext, m: Machine): ReconcileResult {
   const next = produce(m, (d) => {
     if (cfg?.status.dataSecretCreated && !d.status.bootstrapReady) {
       d.status.bootstrapReady = true;
-      d.status.conditions = setCondition(d.status.conditions, { type: MachineConditions.BootstrapConfigReady, status: "True", reason: "Ready", message: "" }, now) as typeof d.status.conditions;
+      d.status.conditions = setCondition(
+        d.status.conditions,
+        { type: MachineConditions.BootstrapConfigReady, status: "True", reason: "Ready", message: "" },
+        now,
+      ) as typeof d.status.conditions;
     }
     // Provisioning never reverts (v1beta2 `status.initialization`), so a Machine whose VM was
     // powered off or deleted keeps showing Running (seed 001).
@@ -111,7 +124,11 @@ function reconcileNormal(ctx: CapiContext, m: Machine): ReconcileResult {
       d.status.infrastructureReady = true;
       d.spec.providerID = `vsphere://${infra.status.biosUUID ?? ""}`;
       d.status.addresses = [...infra.status.addresses];
-      d.status.conditions = setCondition(d.status.conditions, { type: MachineConditions.InfrastructureReady, status: "True", reason: "Ready", message: "" }, now) as typeof d.status.conditions;
+      d.status.conditions = setCondition(
+        d.status.conditions,
+        { type: MachineConditions.InfrastructureReady, status: "True", reason: "Ready", message: "" },
+        now,
+      ) as typeof d.status.conditions;
     }
     if (infra?.status.failureReason !== undefined && d.status.failureReason === undefined) {
       d.status.failureReason = infra.status.failureReason;
@@ -121,10 +138,17 @@ function reconcileNormal(ctx: CapiContext, m: Machine): ReconcileResult {
       d.status.nodeRef = { name: node.metadata.name };
     }
     if (d.status.nodeRef !== undefined) {
-      const connectionDown = !client && now - ctx.cache.lastProbeSuccessUs > ctx.settings.remoteConditionsGracePeriodUs;
+      const connectionDown =
+        !client && now - ctx.cache.lastProbeSuccessUs > ctx.settings.remoteConditionsGracePeriodUs;
       let input: { status: "True" | "False" | "Unknown"; reason: string; message: string } | undefined;
-      if (connectionDown) input = { status: "Unknown", reason: "ConnectionDown", message: "Remote connection probe failed" };
-      else if (client && !node) input = { status: "False", reason: "NodeDeleted", message: `Node ${d.status.nodeRef.name} has been deleted` };
+      if (connectionDown)
+        input = { status: "Unknown", reason: "ConnectionDown", message: "Remote connection probe failed" };
+      else if (client && !node)
+        input = {
+          status: "False",
+          reason: "NodeDeleted",
+          message: `Node ${d.status.nodeRef.name} has been deleted`,
+        };
       else if (node) {
         const ready = nodeConditionOf(node, "Ready");
         input = ready
@@ -132,10 +156,18 @@ function reconcileNormal(ctx: CapiContext, m: Machine): ReconcileResult {
           : { status: "Unknown", reason: "NodeConditionsNotYetReported", message: "" };
       }
       if (input) {
-        d.status.conditions = setCondition(d.status.conditions, { type: MachineConditions.NodeReady, ...input }, now) as typeof d.status.conditions;
         d.status.conditions = setCondition(
           d.status.conditions,
-          { type: MachineConditions.NodeHealthy, ...input, ...(input.status === "True" ? { reason: "NodeHealthy" } : {}) },
+          { type: MachineConditions.NodeReady, ...input },
+          now,
+        ) as typeof d.status.conditions;
+        d.status.conditions = setCondition(
+          d.status.conditions,
+          {
+            type: MachineConditions.NodeHealthy,
+            ...input,
+            ...(input.status === "True" ? { reason: "NodeHealthy" } : {}),
+          },
           now,
         ) as typeof d.status.conditions;
       }
@@ -148,7 +180,11 @@ function reconcileNormal(ctx: CapiContext, m: Machine): ReconcileResult {
 function setDeleting(ctx: CapiContext, m: Machine, reason: DeletingReason, message: string): Machine {
   return (
     patchMachine(ctx, m.metadata.name, (d) => {
-      d.status.conditions = setCondition(d.status.conditions, { type: MachineConditions.Deleting, status: "True", reason, message }, ctx.sim.now) as typeof d.status.conditions;
+      d.status.conditions = setCondition(
+        d.status.conditions,
+        { type: MachineConditions.Deleting, status: "True", reason, message },
+        ctx.sim.now,
+      ) as typeof d.status.conditions;
     }) ?? m
   );
 }
@@ -163,7 +199,12 @@ function* reconcileDelete(ctx: CapiContext, start: Machine): Task<ReconcileResul
   if (deleteNodeAllowed) {
     const preDrain = annotationsWithPrefix(m.metadata, PRE_DRAIN_HOOK_PREFIX);
     if (preDrain.length > 0) {
-      setDeleting(ctx, m, "WaitingForPreDrainHook", `Waiting for pre-drain hooks to succeed (hooks: ${preDrain.join(",")})`);
+      setDeleting(
+        ctx,
+        m,
+        "WaitingForPreDrainHook",
+        `Waiting for pre-drain hooks to succeed (hooks: ${preDrain.join(",")})`,
+      );
       return DONE;
     }
     const drainAllowed =
@@ -178,22 +219,44 @@ function* reconcileDelete(ctx: CapiContext, start: Machine): Task<ReconcileResul
       const node = client.node(nodeName);
       if (node) {
         if (m.status.deletion.nodeDrainStartTimeUs === undefined) {
-          m = patchMachine(ctx, name, (d) => void (d.status.deletion.nodeDrainStartTimeUs = ctx.sim.now)) ?? m;
+          m =
+            patchMachine(ctx, name, (d) => {
+              d.status.deletion.nodeDrainStartTimeUs = ctx.sim.now;
+            }) ?? m;
         }
         m = setDeleting(ctx, m, "DrainingNode", "Drain not completed yet");
         if (!node.spec.unschedulable) {
           const r = yield* wait<ApiResult<null>>((done) => client.cordon(nodeName, done));
           if (!r.ok) return { error: `failed to cordon Node ${nodeName}: ${r.error}` };
-          ctx.sim.emit("capi.node", nodeName, { action: "cordon", machine: name, message: `Node ${nodeName} cordoned` });
+          ctx.sim.emit("capi.node", nodeName, {
+            action: "cordon",
+            machine: name,
+            message: `Node ${nodeName} cordoned`,
+            status:
+              nodeConditionOf(node, "Ready")?.status === "True"
+                ? "Ready,SchedulingDisabled"
+                : "NotReady,SchedulingDisabled",
+          });
         }
         const unreachable = isNodeUnreachable(node);
-        const r = yield* wait<ApiResult<{ readonly remaining: number }>>((done) => client.drain(nodeName, unreachable, done));
+        const f = ctx.features;
+        const options = unreachable
+          ? {
+              skipDeletedOlderThanUs: f.unreachableDrainSkipUs,
+              ...(f.unreachableDrainGraceSeconds !== undefined
+                ? { gracePeriodSeconds: f.unreachableDrainGraceSeconds }
+                : {}),
+            }
+          : { skipDeletedOlderThanUs: 0 };
+        const r = yield* wait<ApiResult<{ readonly remaining: number }>>((done) =>
+          client.drain(nodeName, options, done),
+        );
         if (!r.ok) return { error: `error draining Machine's node "${nodeName}": ${r.error}` };
         if (r.value.remaining > 0) return { requeueAfterUs: ctx.settings.drainRetryUs };
         ctx.sim.emit("capi.node", nodeName, {
           action: "drain",
           machine: name,
-          message: `success draining Machine's node "${nodeName}"${unreachable ? " (unreachable: 1s grace period)" : ""}`,
+          message: `success draining Machine's node "${nodeName}"`,
         });
       }
     }
@@ -203,19 +266,29 @@ function* reconcileDelete(ctx: CapiContext, start: Machine): Task<ReconcileResul
   const preTerminate = annotationsWithPrefix(m.metadata, PRE_TERMINATE_HOOK_PREFIX);
   if (preTerminate.length > 0) {
     if (m.status.deletion.waitForPreTerminateHookStartTimeUs === undefined) {
-      m = patchMachine(ctx, name, (d) => void (d.status.deletion.waitForPreTerminateHookStartTimeUs = ctx.sim.now)) ?? m;
+      m =
+        patchMachine(ctx, name, (d) => {
+          d.status.deletion.waitForPreTerminateHookStartTimeUs = ctx.sim.now;
+        }) ?? m;
     }
-    setDeleting(ctx, m, "WaitingForPreTerminateHook", `Waiting for pre-terminate hooks to succeed (hooks: ${preTerminate.join(",")})`);
+    setDeleting(
+      ctx,
+      m,
+      "WaitingForPreTerminateHook",
+      `Waiting for pre-terminate hooks to succeed (hooks: ${preTerminate.join(",")})`,
+    );
     return DONE;
   }
 
   const infraNow = ctx.store.get("InfraMachine", m.spec.infraMachineName);
   if (infraNow) {
-    if (infraNow.metadata.deletionTimestampUs === undefined) ctx.store.requestDeletion("InfraMachine", infraNow.metadata.name);
+    if (infraNow.metadata.deletionTimestampUs === undefined)
+      ctx.store.requestDeletion("InfraMachine", infraNow.metadata.name);
     setDeleting(ctx, m, "WaitingForInfrastructureDeletion", "Waiting for InfraMachine to be deleted");
     return DONE;
   }
-  if (ctx.store.has("KubeadmConfig", m.spec.bootstrapConfigName)) ctx.store.remove("KubeadmConfig", m.spec.bootstrapConfigName);
+  if (ctx.store.has("KubeadmConfig", m.spec.bootstrapConfigName))
+    ctx.store.remove("KubeadmConfig", m.spec.bootstrapConfigName);
 
   if (deleteNodeAllowed) {
     m = setDeleting(ctx, m, "DeletingNode", `Deleting Node ${nodeName}`);
@@ -235,12 +308,21 @@ function* reconcileDelete(ctx: CapiContext, start: Machine): Task<ReconcileResul
       }
     }
     if (lastError === "") {
-      ctx.sim.emit("capi.node", nodeName, { action: "delete", machine: name, message: `Node ${nodeName} deleted` });
+      ctx.sim.emit("capi.node", nodeName, {
+        action: "delete",
+        machine: name,
+        message: `Node ${nodeName} deleted`,
+      });
     } else {
       const timeout = m.spec.deletion.nodeDeletionTimeoutUs;
       const deadline = (m.metadata.deletionTimestampUs ?? 0) + timeout;
-      if (timeout === 0 || deadline > ctx.sim.now) return { error: `error deleting Machine's Node: ${lastError}` };
-      ctx.sim.emit("capi.node", nodeName, { action: "deleteSkipped", machine: name, message: "Node deletion timeout expired, continuing without Node deletion." });
+      if (timeout === 0 || deadline > ctx.sim.now)
+        return { error: `error deleting Machine's Node: ${lastError}` };
+      ctx.sim.emit("capi.node", nodeName, {
+        action: "deleteSkipped",
+        machine: name,
+        message: "Node deletion timeout expired, continuing without Node deletion.",
+      });
     }
   }
 
@@ -267,7 +349,9 @@ function drainTimedOut(ctx: CapiContext, m: Machine): boolean {
  */
 function isLastControlPlane(ctx: CapiContext, m: Machine): boolean {
   if (!isControlPlaneMachine(m)) return false;
-  const active = ctx.store.list("Machine").filter((x) => isControlPlaneMachine(x) && x.metadata.deletionTimestampUs === undefined);
+  const active = ctx.store
+    .list("Machine")
+    .filter((x) => isControlPlaneMachine(x) && x.metadata.deletionTimestampUs === undefined);
   return active.length === 1;
 }
 

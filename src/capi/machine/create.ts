@@ -6,8 +6,9 @@
  *
  * Trace: `capi.machine.created {owner, controlPlane}`.
  */
-import { generateName } from "../names.js";
+
 import type { CapiContext } from "../context.js";
+import { generateName } from "../names.js";
 import { newInfraMachine, newKubeadmConfig, newMachine } from "../objects/build.js";
 import type { Machine, MachineDeletionSpec } from "../objects/machine.js";
 import type { OwnerRef, StringMap } from "../objects/meta.js";
@@ -31,7 +32,13 @@ export function createMachine(ctx: CapiContext, t: MachineTemplate): Machine {
   const owner: OwnerRef = { kind: "Machine", name };
   ctx.store.create(newKubeadmConfig(name, t.controlPlane, now, owner));
   ctx.store.create(
-    newInfraMachine({ name, provider: ctx.settings.infra.provider, cloneMode: ctx.settings.infra.cloneMode, nowUs: now, owner }),
+    newInfraMachine({
+      name,
+      provider: ctx.settings.infra.provider,
+      cloneMode: ctx.settings.infra.cloneMode,
+      nowUs: now,
+      owner,
+    }),
   );
   const labels: Record<string, string> = { ...t.labels };
   if (t.controlPlane) labels["cluster.x-k8s.io/control-plane"] = "";
@@ -47,6 +54,10 @@ export function createMachine(ctx: CapiContext, t: MachineTemplate): Machine {
       deletion: t.deletion,
     }),
   );
-  ctx.sim.emit("capi.machine.created", name, { cluster: ctx.clusterName, owner: `${t.owner.kind}/${t.owner.name}`, controlPlane: t.controlPlane });
+  ctx.sim.emit("capi.machine.created", name, {
+    cluster: ctx.clusterName,
+    owner: `${t.owner.kind}/${t.owner.name}`,
+    controlPlane: t.controlPlane,
+  });
   return m;
 }

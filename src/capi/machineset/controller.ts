@@ -14,31 +14,48 @@ import { setCondition } from "../objects/conditions.js";
 import type { Machine } from "../objects/machine.js";
 import { MachineConditions } from "../objects/machine.js";
 import { DONE, type ReconcileResult } from "../runtime/controller.js";
-import type { Task } from "../runtime/task.js";
 import { decideMachineSet } from "./sync.js";
 
 /** The MachineSet's Machines, deleting ones included. */
 export function machineSetMachines(ctx: CapiContext, name: string): Machine[] {
-  return ctx.store.list("Machine").filter((m) => m.metadata.owner?.kind === "MachineSet" && m.metadata.owner.name === name);
+  return ctx.store
+    .list("Machine")
+    .filter((m) => m.metadata.owner?.kind === "MachineSet" && m.metadata.owner.name === name);
 }
 
 /** Reconciles one MachineSet. */
-// biome-ignore lint/correctness/useYield: the reconcile signature is a task even when it never waits.
-export function* reconcileMachineSet(ctx: CapiContext, name: string): Task<ReconcileResult> {
+export function reconcileMachineSet(ctx: CapiContext, name: string): ReconcileResult {
   const ms = ctx.store.get("MachineSet", name);
   if (!ms || isClusterPaused(ctx)) return DONE;
   const machines = machineSetMachines(ctx, name);
   const d = decideMachineSet(ms, machines);
   for (const m of d.remediate) {
     patchMachine(ctx, m, (x) => {
-      x.status.conditions = setCondition(x.status.conditions, { type: MachineConditions.OwnerRemediated, status: "False", reason: "MachineDeleting", message: "Machine is deleting" }, ctx.sim.now) as typeof x.status.conditions;
+      x.status.conditions = setCondition(
+        x.status.conditions,
+        {
+          type: MachineConditions.OwnerRemediated,
+          status: "False",
+          reason: "MachineDeleting",
+          message: "Machine is deleting",
+        },
+        ctx.sim.now,
+      ) as typeof x.status.conditions;
     });
     ctx.store.requestDeletion("Machine", m);
-    ctx.sim.emit("capi.machineset", name, { action: "remediate", machine: m, message: `Deleting Machine ${m} (remediating unhealthy Machine)` });
+    ctx.sim.emit("capi.machineset", name, {
+      action: "remediate",
+      machine: m,
+      message: `Deleting Machine ${m} (remediating unhealthy Machine)`,
+    });
   }
   for (const m of d.scaleDown) {
     ctx.store.requestDeletion("Machine", m);
-    ctx.sim.emit("capi.machineset", name, { action: "scaleDown", machine: m, message: `Deleting Machine ${m} (scale down to ${ms.spec.replicas})` });
+    ctx.sim.emit("capi.machineset", name, {
+      action: "scaleDown",
+      machine: m,
+      message: `Deleting Machine ${m} (scale down to ${ms.spec.replicas})`,
+    });
   }
   for (let i = 0; i < d.create; i++) {
     const m = createMachine(ctx, {
@@ -55,9 +72,16 @@ export function* reconcileMachineSet(ctx: CapiContext, name: string): Task<Recon
     });
   }
   const after = machineSetMachines(ctx, name);
-  const ready = after.filter((m) => m.metadata.deletionTimestampUs === undefined && m.status.conditions.some((c) => c.type === MachineConditions.NodeReady && c.status === "True")).length;
+  const ready = after.filter(
+    (m) =>
+      m.metadata.deletionTimestampUs === undefined &&
+      m.status.conditions.some((c) => c.type === MachineConditions.NodeReady && c.status === "True"),
+  ).length;
   if (ms.status.replicas !== after.length || ms.status.readyReplicas !== ready) {
-    ctx.store.update({ ...ms, status: { replicas: after.length, readyReplicas: ready, availableReplicas: ready } });
+    ctx.store.update({
+      ...ms,
+      status: { replicas: after.length, readyReplicas: ready, availableReplicas: ready },
+    });
   }
   return DONE;
 }

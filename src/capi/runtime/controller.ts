@@ -11,7 +11,7 @@
  */
 import type { Rng } from "../../sim/rng.js";
 import type { Simulation } from "../../sim/simulation.js";
-import { type Micros, MILLISECOND, SECOND } from "../../sim/time.js";
+import { MILLISECOND, type Micros, SECOND } from "../../sim/time.js";
 import { runTask, type Task } from "./task.js";
 
 /** What a reconcile returns. */
@@ -56,17 +56,20 @@ interface KeyState {
 const BACKOFF_BASE_US = 5 * MILLISECOND;
 const BACKOFF_MAX_US = 1000 * SECOND;
 
-/** One controller. */
+function isTask(x: Task<ReconcileResult> | ReconcileResult): x is Task<ReconcileResult> {
+  return typeof (x as { next?: unknown }).next === "function";
+}
+
+/** One controller; a reconcile is a task when it waits for something, a plain function otherwise. */
 export class Controller {
   private readonly states = new Map<string, KeyState>();
   private paused = false;
   private readonly heldWhilePaused = new Set<string>();
-  private resyncTimer = -1;
 
   constructor(
     private readonly sim: Simulation,
     private readonly options: ControllerOptions,
-    private readonly reconcile: (key: string) => Task<ReconcileResult>,
+    private readonly reconcile: (key: string) => Task<ReconcileResult> | ReconcileResult,
   ) {
     const period = options.syncPeriodUs ?? 0;
     if (period > 0) this.scheduleResync(period);
@@ -126,7 +129,15 @@ export class Controller {
   private state(key: string): KeyState {
     let s = this.states.get(key);
     if (!s) {
-      s = { event: -1, dueUs: 0, running: false, dirty: false, lastStartUs: -Infinity, failures: 0, lastError: undefined };
+      s = {
+        event: -1,
+        dueUs: 0,
+        running: false,
+        dirty: false,
+        lastStartUs: -Infinity,
+        failures: 0,
+        lastError: undefined,
+      };
       this.states.set(key, s);
     }
     return s;
@@ -167,7 +178,11 @@ export class Controller {
     s.dirty = false;
     s.lastStartUs = this.sim.now;
     const work = this.options.reconcileUs ?? MILLISECOND;
-    this.sim.after(work, () => runTask(this.reconcile(key), (r) => this.finished(key, r)));
+    this.sim.after(work, () => {
+      const out = this.reconcile(key);
+      if (isTask(out)) runTask(out, (r) => this.finished(key, r));
+      else this.finished(key, out);
+    });
   }
 
   private finished(key: string, r: ReconcileResult): void {
@@ -195,11 +210,11 @@ export class Controller {
     const rng = this.options.rng;
     const jitter = () => (rng ? Math.round(rng.uniform(-0.1, 0.1) * periodUs) : 0);
     const first = rng ? Math.round(rng.uniform(0, periodUs)) : periodUs;
-    this.resyncTimer = this.sim.after(first, () => this.resync(periodUs, jitter));
+    this.sim.after(first, () => this.resync(periodUs, jitter));
   }
 
   private resync(periodUs: Micros, jitter: () => number): void {
     for (const k of this.options.keys?.() ?? []) this.enqueue(k);
-    this.resyncTimer = this.sim.after(Math.max(SECOND, periodUs + jitter()), () => this.resync(periodUs, jitter));
+    this.sim.after(Math.max(SECOND, periodUs + jitter()), () => this.resync(periodUs, jitter));
   }
 }

@@ -17,7 +17,9 @@ import type { EtcdMemberView } from "../kcp/control-plane-state.js";
 import type { NodeView } from "../objects/node-view.js";
 
 /** A remote call's answer: the value, or the error text the client would log. */
-export type ApiResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: string };
+export type ApiResult<T> =
+  | { readonly ok: true; readonly value: T }
+  | { readonly ok: false; readonly error: string };
 
 /** Health of one control-plane static Pod, as KCP reads the mirror Pod (capi-kube.md §2.4). */
 export type PodHealth = "Running" | "Provisioning" | "Failed" | "DoesNotExist" | "Unknown";
@@ -30,6 +32,14 @@ export interface EtcdMemberList {
   readonly members: readonly EtcdMemberView[];
   /** The leader's member name (from the status call), when known. */
   readonly leader: string | undefined;
+}
+
+/** How a drain pass treats the Node's Pods. */
+export interface DrainOptions {
+  /** Eviction grace period; undefined: each Pod's own terminationGracePeriodSeconds. */
+  readonly gracePeriodSeconds?: number;
+  /** Ignore Pods whose deletion started longer ago than this (0: never ignore). */
+  readonly skipDeletedOlderThanUs: number;
 }
 
 /** An open cached client to the workload cluster. */
@@ -47,16 +57,27 @@ export interface WorkloadConnection {
   /** `kubectl cordon`. */
   cordon(node: string, done: (r: ApiResult<null>) => void): void;
   /**
-   * One drain pass: evict every Pod of the Node (grace 1 s and Pods deleted more than 1 s ago
-   * skipped when `unreachable`); answers how many Pods still hold the drain.
+   * One drain pass: evict every Pod of the Node; answers how many Pods still hold the drain. For
+   * an unreachable Node the options say which grace period to evict with and after how long a Pod
+   * already being deleted is ignored (CAPI's `SkipWaitForDeleteTimeoutSeconds`).
    */
-  drain(node: string, unreachable: boolean, done: (r: ApiResult<{ readonly remaining: number }>) => void): void;
+  drain(
+    node: string,
+    options: DrainOptions,
+    done: (r: ApiResult<{ readonly remaining: number }>) => void,
+  ): void;
   /** `kubectl delete node`. */
   deleteNode(node: string, done: (r: ApiResult<null>) => void): void;
   /** Creates a bootstrap token Secret valid for `ttlUs` (CABPK, capi-kube.md §6). */
-  createBootstrapToken(ttlUs: Micros, done: (r: ApiResult<{ readonly tokenId: string; readonly expiresAtUs: Micros }>) => void): void;
+  createBootstrapToken(
+    ttlUs: Micros,
+    done: (r: ApiResult<{ readonly tokenId: string; readonly expiresAtUs: Micros }>) => void,
+  ): void;
   /** The token Secret's expiration, or undefined when the Secret is gone (expired and cleaned up). */
-  getBootstrapToken(tokenId: string, done: (r: ApiResult<{ readonly expiresAtUs: Micros } | undefined>) => void): void;
+  getBootstrapToken(
+    tokenId: string,
+    done: (r: ApiResult<{ readonly expiresAtUs: Micros } | undefined>) => void,
+  ): void;
   /** Writes a new expiration into the token Secret. */
   refreshBootstrapToken(tokenId: string, expiresAtUs: Micros, done: (r: ApiResult<null>) => void): void;
   /** `etcdctl member list` (and status for the leader) through the etcd Pod on `viaNode`. */

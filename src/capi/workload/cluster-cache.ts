@@ -112,7 +112,10 @@ export class ClusterCache {
         this.lastSuccessUs = this.sim.now;
         if (!this.connection) {
           this.open();
-          this.sim.emit("capi.clusterCache", this.options.cluster, { connected: true, message: "connection to the workload cluster is up" });
+          this.sim.emit("capi.clusterCache", this.options.cluster, {
+            connected: true,
+            message: "connection to the workload cluster is up",
+          });
           for (const l of this.connectListeners) l(true);
         }
       } else {

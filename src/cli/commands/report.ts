@@ -21,6 +21,7 @@ interface ReportArgs {
   html: string;
 }
 
+/** The `report` command. */
 export function reportCommand(setExit: (code: number) => void): CommandModule<object, ReportArgs> {
   return {
     command: "report <result>",

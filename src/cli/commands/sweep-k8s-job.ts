@@ -27,6 +27,7 @@ interface JobArgs {
   pvc?: string;
 }
 
+/** The `sweep k8s-job` subcommand. */
 export function sweepK8sJobCommand(setExit: (code: number) => void): CommandModule<object, JobArgs> {
   return {
     command: "k8s-job <file>",

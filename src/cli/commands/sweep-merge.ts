@@ -20,6 +20,7 @@ interface MergeArgs {
   format: string;
 }
 
+/** The `sweep merge` subcommand. */
 export function sweepMergeCommand(setExit: (code: number) => void): CommandModule<object, MergeArgs> {
   return {
     command: "merge <dir>",

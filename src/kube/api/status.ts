@@ -64,6 +64,15 @@ export function gone(rv: number, oldest: number): ApiStatus {
   };
 }
 
+/** 504 for a watch from a resourceVersion the watch cache has not seen (apiserver `storage.NewTooLargeResourceVersionError`). */
+export function tooLargeResourceVersion(rv: number, current: number): ApiStatus {
+  return {
+    code: 504,
+    reason: "Timeout",
+    message: `Timeout: Too large resource version: ${rv}, current: ${current}`,
+  };
+}
+
 /** 422 for a request the model refuses (e.g. binding an already bound pod). */
 export function invalid(message: string): ApiStatus {
   return { code: 422, reason: "Invalid", message };

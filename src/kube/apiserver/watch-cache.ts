@@ -17,7 +17,7 @@ import type { EtcdClient, EtcdError, WatchEvent, WatchHandle } from "../../etcd/
 import type { Micros } from "../../sim/time.js";
 import { SECOND } from "../../sim/time.js";
 import type { ApiWatchEvent, WatchEventType } from "../api/request.js";
-import { type ApiStatus, gone, OK, tooManyRequests } from "../api/status.js";
+import { type ApiStatus, gone, OK, tooLargeResourceVersion, tooManyRequests } from "../api/status.js";
 import type { AnyObject } from "../objects/index.js";
 import type { Pod } from "../objects/pod.js";
 import type { ResourceInfo } from "../storage/resources.js";
@@ -137,6 +137,9 @@ export class WatchCache {
   watch(fromRv: number, filter: WatchFilter, sink: WatchSink): { status: ApiStatus; watch?: CacheWatch } {
     if (!this.readyState) return { status: tooManyRequests() };
     if (fromRv > 0 && fromRv < this.oldestRev) return { status: gone(fromRv, this.oldestRev) };
+    // A version the cache has not reached (an etcd restore took the store back in time): the real
+    // cacher waits up to 3 s for it, then answers "Too large resource version".
+    if (fromRv > this.rev) return { status: tooLargeResourceVersion(fromRv, this.rev) };
     const w: Watcher = { filter, sink, active: true };
     if (fromRv > 0 && fromRv < this.rev) {
       const replay: ApiWatchEvent[] = [];

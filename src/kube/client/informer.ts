@@ -5,9 +5,12 @@
  * update and delete. Controllers read only this copy, so they keep acting on what they last saw when
  * the API goes away.
  *
- * When the watch ends it re-watches from the last version seen; a 410 Gone (the version fell out of
- * the apiserver's window) or a failed list starts over with a fresh list. Failures back off
- * exponentially from 800 ms to 30 s with jitter (the reflector's back-off manager).
+ * A watch that ends normally is resumed from the last version seen; a 410 Gone (the version fell
+ * out of the apiserver's window) starts over with a fresh list at once, and any other failure (the
+ * connection lost, the cache not ready, a version the apiserver has not seen after an etcd
+ * restore) lists again after a back-off, exponential from 800 ms to 30 s with jitter (the
+ * reflector's back-off manager). A list replaces the local copy: objects that are gone are deleted,
+ * objects brought back by a restore are added.
  */
 import type { Rng } from "../../sim/rng.js";
 import { MILLISECOND, SECOND } from "../../sim/time.js";
@@ -116,6 +119,9 @@ export class Informer<T extends AnyObject> {
     const old = this.objects.get(key);
     if (old && old.metadata.resourceVersion >= obj.metadata.resourceVersion) return;
     this.objects.set(key, obj);
+    // Handlers see the change now; the watch event for the same version is then a no-op.
+    if (!old) for (const h of this.handlers) h.added?.(obj);
+    else for (const h of this.handlers) h.updated?.(old, obj);
   }
 
   // ---- internals -------------------------------------------------------------------------------
@@ -154,18 +160,17 @@ export class Informer<T extends AnyObject> {
 
   private watchEnded(status: ApiStatus): void {
     if (!this.running) return;
-    if (status.code === 410) {
-      this.relist();
-      return;
-    }
+    // A watch closed normally is resumed; anything else makes the reflector's ListAndWatch return,
+    // and it lists again (after a back-off unless the version was merely too old).
     if (status.code === 200) {
       this.startWatch();
       return;
     }
-    this.retry(() => {
-      this.generation++;
-      this.startWatch();
-    });
+    if (status.code === 410) {
+      this.relist();
+      return;
+    }
+    this.retry(() => this.relist());
   }
 
   private retry(fn: () => void): void {
@@ -208,6 +213,9 @@ export class Informer<T extends AnyObject> {
         this.objects.delete(key);
         for (const h of this.handlers) h.deleted?.(old);
       } else {
+        if (old && old.metadata.resourceVersion === o.metadata.resourceVersion && old.metadata.uid === o.metadata.uid) {
+          continue;
+        }
         this.objects.set(key, o);
         if (!old) for (const h of this.handlers) h.added?.(o);
         else for (const h of this.handlers) h.updated?.(old, o);

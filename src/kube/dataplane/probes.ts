@@ -26,7 +26,8 @@ type Emit = (kind: string, subject: string, fields: Record<string, unknown>) => 
 
 /** The API availability probe. */
 export class ApiProbe {
-  private last: boolean | undefined;
+  /** The signal starts true (a settled cluster), so only changes are traced. */
+  private last = true;
   private inFlight = false;
 
   constructor(
@@ -81,7 +82,7 @@ export interface DataPlane {
 
 /** The Service availability probe. */
 export class ServiceProbe {
-  private last: boolean | undefined;
+  private last = true;
 
   constructor(
     private readonly network: Network,

@@ -155,6 +155,9 @@ export class Kubelet implements Process {
     this.client.request({ verb: "create", resource: "nodes", body: node }, (res) => {
       if (res.status.code === 201 || res.status.reason === "AlreadyExists") {
         this.registered = true;
+        // syncNodeStatus and the lease right after registering, as the kubelet does.
+        this.renewLease(0);
+        this.statusTick();
         return;
       }
       ctx.scope.after(REGISTER_RETRY_US, () => this.register());

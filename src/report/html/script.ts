@@ -13,7 +13,7 @@ export const REPORT_SCRIPT = String.raw`
   var data = JSON.parse(document.getElementById("quorate-data").textContent);
   var FIXED = {
     running: "#2e9e5b", UP: "#2e9e5b", available: "#2e9e5b", active: "#2e9e5b", Ready: "#2e9e5b",
-    Running: "#2e9e5b", leader: "#1f5fbf", follower: "#7fa8e0", candidate: "#e0a526", precandidate: "#f0c96a",
+    Running: "#2e9e5b", leader: "#1f5fbf", follower: "#7fa8e0", candidate: "#e0a526", preCandidate: "#f0c96a", learner: "#b9a3e3", stopped: "#3c4248",
     booting: "#e0a526", activating: "#e0a526", "shutting down": "#e0a526", deactivating: "#e0a526",
     Provisioning: "#e0a526", Provisioned: "#9bc98a", Deleting: "#a05a2c", poweredOff: "#c8453b",
     DOWN: "#c8453b", unavailable: "#c8453b", failed: "#c8453b", NotReady: "#c8453b", Failed: "#c8453b",

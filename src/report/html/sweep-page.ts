@@ -113,8 +113,7 @@ function measureRow(label: string, m: MeasureSummary): string[] {
 }
 
 function metricLabel(name: string): string {
-  if (name === "recoveryUs") return "recovery";
-  return name.endsWith("Us") ? name.slice(0, -2) : name;
+  return name === "recoveryUs" ? "recovery" : name;
 }
 
 /** For every measure of any combination: each combination's sorted values. */
