@@ -4,10 +4,11 @@
  */
 import type { Benchmark } from "./benchmark.js";
 import { kernelBenchmark } from "./kernel.js";
+import { soakBenchmark } from "./soak.js";
 import { sweepBenchmark } from "./sweep.js";
 
 /** The registered benchmarks. */
-export const BENCHMARKS: readonly Benchmark[] = [kernelBenchmark, sweepBenchmark];
+export const BENCHMARKS: readonly Benchmark[] = [kernelBenchmark, sweepBenchmark, soakBenchmark];
 
 /** The benchmark called `name`, or undefined. */
 export function findBenchmark(name: string): Benchmark | undefined {

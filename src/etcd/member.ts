@@ -592,7 +592,7 @@ export class EtcdMember implements Process, MemberHost {
       this.observer.readyTaken(this, rd);
       if (rd.softState !== null) this.onSoftState(rd.softState);
       // etcd: the leader sends before its own fsync (Raft thesis §10.2.1); others after it.
-      const leader = true; // MUTATION
+      const leader = raft.role === "leader";
       if (leader) this.sendMessages(rd.messages);
       if (rd.hardState !== null || rd.entries.length > 0 || rd.snapshot !== null) {
         this.storage.save(rd.hardState, rd.entries, rd.snapshot);

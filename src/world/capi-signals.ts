@@ -3,6 +3,8 @@
  *
  * - `machine[].phase`: a Machine's phase as `kubectl get machines` shows it (Pending, Provisioning,
  *   Provisioned, Running, Deleting, Deleted) — subjects are the Machines that exist at the start;
+ * - `virtualmachine[].powerState`: the power state the infrastructure object reports, as last
+ *   observed by its controller (seed 001 saw `poweredOn` for a VM that was off);
  * - `machines.running`: Machines in phase Running;
  * - `machines.remediated`: Machines MachineHealthCheck handed to their owner so far;
  * - `capi.controllers.running`: the CAPI controllers run (false while a self-hosted management
@@ -27,6 +29,17 @@ export function installCapiSignals(world: World): void {
     values: () => ["Pending", "Provisioning", "Provisioned", "Running", "Deleting", "Deleted", "Failed"],
     initial: () => "Running",
     kinds: ["capi.machine.phase"],
+    next: (_v, r, s) => (r.subject === s ? String(r.to) : undefined),
+  });
+  world.addSignal({
+    name: "virtualmachine[].powerState",
+    type: "string",
+    summary:
+      "The power state the infrastructure object (VM Operator VirtualMachine / CAPV VSphereVM) reports: what its controller last observed, not vCenter's",
+    subjects: machines,
+    values: () => ["poweredOn", "poweredOff", "suspended"],
+    initial: () => "poweredOn",
+    kinds: ["capi.infra.powerState"],
     next: (_v, r, s) => (r.subject === s ? String(r.to) : undefined),
   });
   world.addSignal({

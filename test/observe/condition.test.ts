@@ -21,6 +21,22 @@ describe("conditions", () => {
     });
   });
 
+  it("reads counts of trace records, which need a comparison", () => {
+    expect(parseCondition("events(vm.power) >= 2")).toMatchObject({
+      signal: "events(vm.power)",
+      events: "vm.power",
+      op: ">=",
+      value: 2,
+    });
+    expect(parseCondition("events(lb.backend[kube_api_backend/cp-0]) == 1")).toMatchObject({
+      signal: "events(lb.backend)",
+      subject: "kube_api_backend/cp-0",
+      events: "lb.backend",
+    });
+    expect(() => parseCondition("events(vm.power)")).toThrow("is a count, not true or false");
+    expect(() => parseCondition("events(vm power) > 1")).toThrow(ConditionSyntaxError);
+  });
+
   it("compares like a person expects", () => {
     expect(check({ op: ">=", value: 2 }, 3)).toBe(true);
     expect(check({ op: ">=", value: 2 }, 1)).toBe(false);

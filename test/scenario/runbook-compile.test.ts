@@ -223,7 +223,7 @@ describe("targets", () => {
     ]);
     expect(
       messagesOf("  duration: 10m\n  steps:\n    - do: vm.reset\n      target: {role: wrkers}\n"),
-    ).toEqual(['8:21 unknown VM "wrkers"']);
+    ).toEqual(['8:22 unknown VM "wrkers"']);
     expect(
       messagesOf("  duration: 10m\n  steps:\n    - do: vm.reset\n      target: {rol: workers}\n"),
     ).toEqual(['8:16 unknown field "rol"']);

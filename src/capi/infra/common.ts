@@ -61,6 +61,9 @@ export function writeInfraStatus(
   if (!im) return;
   const status = fn(im.status);
   if (status === im.status) return;
+  if (status.powerState !== im.status.powerState && status.powerState !== undefined) {
+    ctx.sim.emit("capi.infra.powerState", name, { from: im.status.powerState ?? "", to: status.powerState });
+  }
   ctx.store.update(
     produce(im, (d) => {
       d.status = status as typeof d.status;

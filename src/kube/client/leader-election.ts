@@ -7,8 +7,11 @@
  * - A candidate tries every retry period (jittered up to ×2.2, wait.JitterUntil with factor 1.2):
  *   it reads the Lease and takes it if it is free or if the holder's record has not changed for a
  *   lease duration *as observed on the candidate's own clock*.
- * - The leader renews every retry period with an update carrying the lease's resourceVersion; if it
- *   cannot renew within the renew deadline it stops leading. The components then exit
+ * - The leader renews every retry period with an update carrying the lease's resourceVersion. A
+ *   renewal cycle starts one retry period after the last success and retries every retry period;
+ *   if the cycle has not succeeded within the renew deadline the leader stops leading (client-go
+ *   `renew`: PollImmediateUntil under a RenewDeadline context), i.e. at most retry period + renew
+ *   deadline (12 s) after its last successful renewal. The components then exit
  *   ("leaderelection lost") and are restarted by the kubelet or systemd.
  *
  * Every write is an etcd transaction through the apiserver, so without etcd quorum nobody can
@@ -50,7 +53,8 @@ export class LeaderElector {
   private leading = false;
   private observed: Lease | undefined;
   private observedAtUs = 0;
-  private lastRenewUs = 0;
+  /** When the current renew cycle began (its first attempt); the deadline counts from here. */
+  private cycleStartUs = -1;
   private inFlight = false;
   private readonly timer: ScopeTimer;
   private stopped = false;
@@ -81,20 +85,19 @@ export class LeaderElector {
     if (this.stopped || this.inFlight) return;
     const s = this.options.settings;
     const now = this.scope.now;
-    if (this.leading && now - this.lastRenewUs >= s.renewDeadlineUs) {
+    if (this.leading && this.cycleStartUs < 0) this.cycleStartUs = now;
+    if (this.leading && now - this.cycleStartUs >= s.renewDeadlineUs) {
       this.lose();
       return;
     }
     this.inFlight = true;
-    const timeoutUs = this.leading
-      ? Math.max(1, this.lastRenewUs + s.renewDeadlineUs - now)
-      : s.leaseDurationUs;
-    this.tryAcquireOrRenew(timeoutUs, (ok) => {
+    const deadlineUs = this.leading ? this.cycleStartUs + s.renewDeadlineUs : now + s.leaseDurationUs;
+    this.tryAcquireOrRenew(deadlineUs, (ok) => {
       this.inFlight = false;
       if (this.stopped) return;
       const t = this.scope.now;
       if (ok) {
-        this.lastRenewUs = t;
+        this.cycleStartUs = -1;
         if (!this.leading) {
           this.leading = true;
           this.options.emit("kube.leader", `${this.options.namespace}/${this.options.name}`, {
@@ -105,11 +108,17 @@ export class LeaderElector {
           this.options.onStartedLeading();
           if (this.stopped) return;
         }
-      } else if (this.leading && t - this.lastRenewUs >= s.renewDeadlineUs) {
-        return this.lose();
+      } else if (this.leading && t - this.cycleStartUs >= s.renewDeadlineUs) {
+        this.lose();
+        return;
       }
       this.timer.start(this.leading ? s.retryPeriodUs : this.jittered(s.retryPeriodUs));
     });
+  }
+
+  /** Time left until an absolute deadline (at least 1 µs). */
+  private remaining(deadlineUs: Micros): Micros {
+    return Math.max(1, deadlineUs - this.scope.now);
   }
 
   private jittered(us: Micros): Micros {
@@ -118,6 +127,7 @@ export class LeaderElector {
 
   private lose(): void {
     this.leading = false;
+    this.cycleStartUs = -1;
     this.options.emit("kube.leader", `${this.options.namespace}/${this.options.name}`, {
       lease: this.options.name,
       holder: this.options.identity,
@@ -127,21 +137,21 @@ export class LeaderElector {
     if (!this.stopped) this.timer.start(this.jittered(this.options.settings.retryPeriodUs));
   }
 
-  private tryAcquireOrRenew(timeoutUs: Micros, done: (ok: boolean) => void): void {
+  private tryAcquireOrRenew(deadlineUs: Micros, done: (ok: boolean) => void): void {
     const o = this.options;
     const mine = this.observed;
     if (this.leading && mine && mine.spec.holderIdentity === o.identity) {
       // Renew from the cached record; fall back to a read on failure.
-      this.write(mine, timeoutUs, (ok) => {
+      this.write(mine, deadlineUs, (ok) => {
         if (ok) done(true);
-        else this.readAndTry(timeoutUs, done);
+        else this.readAndTry(deadlineUs, done);
       });
       return;
     }
-    this.readAndTry(timeoutUs, done);
+    this.readAndTry(deadlineUs, done);
   }
 
-  private readAndTry(timeoutUs: Micros, done: (ok: boolean) => void): void {
+  private readAndTry(deadlineUs: Micros, done: (ok: boolean) => void): void {
     const o = this.options;
     this.client.request(
       { verb: "get", resource: "leases", namespace: o.namespace, name: o.name },
@@ -159,7 +169,7 @@ export class LeaderElector {
           return this.client.request(
             { verb: "create", resource: "leases", namespace: o.namespace, body: lease },
             (r) => done(this.accept(r)),
-            timeoutUs,
+            this.remaining(deadlineUs),
           );
         }
         if (res.status.code !== 200 || !res.object) return done(false);
@@ -171,13 +181,13 @@ export class LeaderElector {
         const holder = lease.spec.holderIdentity;
         const expired = this.observedAtUs + lease.spec.leaseDurationSeconds * 1e6 <= now;
         if (holder !== "" && holder !== o.identity && !expired) return done(false);
-        this.write(lease, timeoutUs, done);
+        this.write(lease, deadlineUs, done);
       },
-      timeoutUs,
+      this.remaining(deadlineUs),
     );
   }
 
-  private write(current: Lease, timeoutUs: Micros, done: (ok: boolean) => void): void {
+  private write(current: Lease, deadlineUs: Micros, done: (ok: boolean) => void): void {
     const o = this.options;
     const now = this.scope.now;
     const takeover = current.spec.holderIdentity !== o.identity;
@@ -195,7 +205,7 @@ export class LeaderElector {
     this.client.request(
       { verb: "update", resource: "leases", body: next },
       (r) => done(this.accept(r)),
-      timeoutUs,
+      this.remaining(deadlineUs),
     );
   }
 
