@@ -4,11 +4,12 @@
  */
 import type { Benchmark } from "./benchmark.js";
 import { kernelBenchmark } from "./kernel.js";
+import { kubeBenchmark } from "./kube.js";
 import { soakBenchmark } from "./soak.js";
 import { sweepBenchmark } from "./sweep.js";
 
 /** The registered benchmarks. */
-export const BENCHMARKS: readonly Benchmark[] = [kernelBenchmark, sweepBenchmark, soakBenchmark];
+export const BENCHMARKS: readonly Benchmark[] = [kernelBenchmark, sweepBenchmark, soakBenchmark, kubeBenchmark];
 
 /** The benchmark called `name`, or undefined. */
 export function findBenchmark(name: string): Benchmark | undefined {

@@ -26,6 +26,7 @@ import { buildInfraWorld } from "../world/infra-world.js";
 import { installKubeActions } from "../world/kube-actions.js";
 import { installKubeSignals } from "../world/kube-signals.js";
 import { installKubeLayer } from "../world/kube-world.js";
+import { installOpenshiftLayer } from "../world/openshift-world.js";
 import type { ParameterSet } from "../world/parameter-set.js";
 import type { World } from "../world/world.js";
 import { expectedParameterValue } from "./parameter-words.js";
@@ -143,5 +144,6 @@ export function buildWorld(sim: Simulation, params: ParameterSet, model: LoadedM
     installCapiActions(world);
     installCapiSignals(world);
   }
+  if (model.document.spec.layers.includes("openshift")) installOpenshiftLayer(world);
   return world;
 }

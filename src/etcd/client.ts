@@ -64,8 +64,12 @@ export interface NetworkClientOptions {
   readonly keepAliveTimeoutUs?: Micros;
   /** Timeout of a reconnect's TCP connect. Default 2 s (etcdctl `--dial-timeout`). */
   readonly dialTimeoutUs?: Micros;
-  /** Schedules client timers; default the simulation. Pass a guest clock's `after` for a client inside a VM. */
-  readonly schedule?: (delayUs: Micros, fn: () => void) => void;
+  /**
+   * Schedules client timers and returns a function that cancels the timer; default the
+   * simulation. A client inside a VM passes its guest clock (`(d, fn) => { const e = guest.after(d,
+   * fn); return () => guest.cancel(e); }`) so its timers die with the guest.
+   */
+  readonly schedule?: (delayUs: Micros, fn: () => void) => () => void;
 }
 
 /** Per-call options of operator requests. */
@@ -89,6 +93,8 @@ interface PendingRequest {
   /** Where it was sent; undefined while it waits for a ready endpoint. */
   endpoint: EndpointState | undefined;
   finished: boolean;
+  /** Cancels the deadline timer. */
+  cancelDeadline: (() => void) | undefined;
 }
 
 interface WatchState {
@@ -121,7 +127,7 @@ export class EtcdNetworkClient implements EtcdClient {
   private readonly keepAliveTimeUs: Micros;
   private readonly keepAliveTimeoutUs: Micros;
   private readonly dialTimeoutUs: Micros;
-  private readonly schedule: (delayUs: Micros, fn: () => void) => void;
+  private readonly schedule: (delayUs: Micros, fn: () => void) => () => void;
 
   constructor(
     private readonly sim: Simulation,
@@ -136,7 +142,12 @@ export class EtcdNetworkClient implements EtcdClient {
     this.timeoutUs = options.requestTimeoutUs ?? 10 * SECOND;
     this.keepAliveTimeUs = options.keepAliveTimeUs ?? 30 * SECOND;
     this.keepAliveTimeoutUs = options.keepAliveTimeoutUs ?? 10 * SECOND;
-    this.schedule = options.schedule ?? ((d, fn) => void sim.after(d, fn));
+    this.schedule =
+      options.schedule ??
+      ((d, fn) => {
+        const id = sim.after(d, fn);
+        return () => void sim.cancel(id);
+      });
     let port = 40000;
     while (network.isListening(host, port)) port++;
     this.port = port;
@@ -267,9 +278,11 @@ export class EtcdNetworkClient implements EtcdClient {
       pinned,
       endpoint: pinned ? this.endpointFor(pinnedHost) : this.pick(),
       finished: false,
+      cancelDeadline: undefined,
     };
     this.pending.set(id, p);
-    this.schedule(timeout, () => {
+    p.cancelDeadline = this.schedule(timeout, () => {
+      p.cancelDeadline = undefined;
       if (p.finished) return;
       const ep = p.endpoint;
       this.finish(id, p, { ok: false, error: ERR_DEADLINE });
@@ -311,6 +324,10 @@ export class EtcdNetworkClient implements EtcdClient {
     if (p.finished) return;
     p.finished = true;
     this.pending.delete(id);
+    if (p.cancelDeadline !== undefined) {
+      p.cancelDeadline();
+      p.cancelDeadline = undefined;
+    }
     p.done(r);
   }
 

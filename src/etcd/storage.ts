@@ -4,8 +4,11 @@
  *
  * - `member`: the member's identity (name, member ID, cluster ID) — present once it has started;
  * - `hardstate`: the latest Raft term, vote and commit;
- * - `wal.N`: one record per persisted Ready (the entries it appended; a later record replaces
- *   entries at the same or higher indexes, as a WAL replay does);
+ * - `wal.N`: WAL segment N, holding up to 1024 records, one per persisted Ready (the entries it
+ *   appended; a later record replaces entries at the same or higher indexes, as a WAL replay
+ *   does). A segment value is `{records, count}` over an append-only array: appending writes a new
+ *   small value with `count + 1` without copying, and a power loss that drops the latest values
+ *   leaves an older `count` — the records past it are ignored and overwritten;
  * - `snap`: the latest snapshot on disk (Raft snapshot with the keyspace and membership image).
  *
  * Writes go to the page cache; the member fsyncs before it acknowledges anything (etcd's
@@ -54,11 +57,22 @@ interface WalRecord {
   readonly entries: readonly Entry[];
 }
 
+/** A WAL segment on disk: the first `count` records of an append-only array. */
+interface WalSegment {
+  readonly records: WalRecord[];
+  readonly count: number;
+}
+
+/** Records per WAL segment (etcd's WAL files are 64 MB; the count only bounds the disk's keys). */
+const SEGMENT_RECORDS = 1024;
+
 /** Reads and writes one member's data directory. */
 export class MemberStorage {
-  private nextRecord = 1;
-  /** WAL record keys and the last index each holds, in append order. */
-  private records: { key: string; first: number; last: number }[] = [];
+  private segNo = 0;
+  private seg: WalRecord[] | undefined;
+  private segCount = 0;
+  /** WAL segments and the last index each holds, in append order. */
+  private segments: { key: string; last: number }[] = [];
 
   constructor(private readonly disk: Disk) {}
 
@@ -75,24 +89,38 @@ export class MemberStorage {
   /** Appends a Ready's durable parts (caller fsyncs). */
   save(hardState: HardState | null, entries: readonly Entry[], snapshot: Snapshot | null): void {
     if (snapshot !== null) this.writeSnapshot(snapshot);
-    if (entries.length > 0) {
-      const key = `wal.${this.nextRecord++}`;
-      const record: WalRecord = { entries };
-      this.disk.write(DATA_DIR, key, record);
-      this.records.push({ key, first: entries[0]!.index, last: entries[entries.length - 1]!.index });
-    }
+    if (entries.length > 0) this.append(entries);
     if (hardState !== null) this.disk.write(DATA_DIR, "hardstate", hardState);
   }
 
-  /** Saves a snapshot to disk and drops WAL records it covers (caller fsyncs). */
+  private append(entries: readonly Entry[]): void {
+    if (this.seg === undefined || this.segCount >= SEGMENT_RECORDS) {
+      this.segNo++;
+      this.seg = [];
+      this.segCount = 0;
+      this.segments.push({ key: `wal.${this.segNo}`, last: 0 });
+    }
+    const arr = this.seg;
+    // Records past `count` were written but lost to a power cut: overwrite them.
+    if (arr.length > this.segCount) arr.length = this.segCount;
+    arr.push({ entries });
+    this.segCount++;
+    const cur = this.segments[this.segments.length - 1]!;
+    cur.last = entries[entries.length - 1]!.index;
+    const value: WalSegment = { records: arr, count: this.segCount };
+    this.disk.write(DATA_DIR, cur.key, value);
+  }
+
+  /** Saves a snapshot to disk and drops WAL segments it covers entirely (caller fsyncs). */
   writeSnapshot(snapshot: Snapshot): void {
     this.disk.write(DATA_DIR, "snap", snapshot);
     let n = 0;
-    while (n < this.records.length && this.records[n]!.last <= snapshot.index) {
-      this.disk.remove(DATA_DIR, this.records[n]!.key);
+    // Keep the segment being written to.
+    while (n < this.segments.length - 1 && this.segments[n]!.last <= snapshot.index) {
+      this.disk.remove(DATA_DIR, this.segments[n]!.key);
       n++;
     }
-    if (n > 0) this.records = this.records.slice(n);
+    if (n > 0) this.segments = this.segments.slice(n);
   }
 
   /** Makes everything written so far durable; `done` runs then (never, after a power loss). */
@@ -108,31 +136,43 @@ export class MemberStorage {
     const hardState = this.disk.read<HardState>(DATA_DIR, "hardstate");
     const base = snapshot?.index ?? 0;
     const entries: Entry[] = [];
-    this.records = [];
-    let maxRecord = 0;
+    this.segments = [];
+    this.seg = undefined;
+    this.segCount = 0;
+    let maxSeg = 0;
     for (const key of this.disk.keys(DATA_DIR)) {
       if (!key.startsWith("wal.")) continue;
       const n = Number(key.slice(4));
-      if (n > maxRecord) maxRecord = n;
-      const rec = this.disk.read<WalRecord>(DATA_DIR, key);
-      if (!rec || rec.entries.length === 0) continue;
-      const first = rec.entries[0]!.index;
-      const last = rec.entries[rec.entries.length - 1]!.index;
-      this.records.push({ key, first, last });
-      // A record replaces whatever was logged at its indexes and after (a follower's truncation).
-      const lastKept = entries.length > 0 ? entries[entries.length - 1]!.index : base;
-      if (first <= lastKept) {
-        let keep = entries.length;
-        while (keep > 0 && entries[keep - 1]!.index >= first) keep--;
-        entries.length = keep;
+      const seg = this.disk.read<WalSegment>(DATA_DIR, key);
+      if (seg === undefined) continue;
+      if (seg.records.length > seg.count) seg.records.length = seg.count;
+      let last = 0;
+      for (let r = 0; r < seg.count; r++) {
+        const rec = seg.records[r]!;
+        if (rec.entries.length === 0) continue;
+        const first = rec.entries[0]!.index;
+        last = rec.entries[rec.entries.length - 1]!.index;
+        // A record replaces whatever was logged at its indexes and after (a follower's truncation).
+        const lastKept = entries.length > 0 ? entries[entries.length - 1]!.index : base;
+        if (first <= lastKept) {
+          let keep = entries.length;
+          while (keep > 0 && entries[keep - 1]!.index >= first) keep--;
+          entries.length = keep;
+        }
+        for (const e of rec.entries) {
+          if (e.index <= base) continue;
+          const tail = entries.length > 0 ? entries[entries.length - 1]!.index : base;
+          if (e.index === tail + 1) entries.push(e);
+        }
       }
-      for (const e of rec.entries) {
-        if (e.index <= base) continue;
-        const tail = entries.length > 0 ? entries[entries.length - 1]!.index : base;
-        if (e.index === tail + 1) entries.push(e);
+      this.segments.push({ key, last });
+      if (n > maxSeg) {
+        maxSeg = n;
+        this.seg = seg.records;
+        this.segCount = seg.count;
       }
     }
-    this.nextRecord = maxRecord + 1;
+    this.segNo = maxSeg;
     // Entries must continue the snapshot without a gap; anything after a gap is unusable.
     let expect = base + 1;
     let n = 0;
@@ -155,11 +195,13 @@ export class MemberStorage {
    * new one). Caller fsyncs.
    */
   rewrite(hardState: HardState, snapshot: Snapshot | null, entries: readonly Entry[]): void {
-    for (const r of this.records) this.disk.remove(DATA_DIR, r.key);
-    this.records = [];
+    for (const seg of this.segments) this.disk.remove(DATA_DIR, seg.key);
+    this.segments = [];
+    this.seg = undefined;
+    this.segCount = 0;
     if (snapshot !== null) this.disk.write(DATA_DIR, "snap", snapshot);
     else this.disk.remove(DATA_DIR, "snap");
-    if (entries.length > 0) this.save(null, entries, null);
+    if (entries.length > 0) this.append(entries);
     this.disk.write(DATA_DIR, "hardstate", hardState);
   }
 }

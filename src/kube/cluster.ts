@@ -220,13 +220,7 @@ export class KubeCluster {
         for (const [name, factory] of components) {
           systemd.add({
             name,
-            start: (ctx) =>
-              this.unitProcess(
-                ctx.vm,
-                ctx.exit,
-                factory,
-                phaseOf(name),
-              ),
+            start: (ctx) => this.unitProcess(ctx.vm, ctx.exit, factory, phaseOf(name)),
             startDelay: s.componentStartDelay,
             restartAfterUs: s.systemdRestartUs,
           });

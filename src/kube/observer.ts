@@ -69,6 +69,10 @@ export class ClusterObserver implements CacheListener {
     return this.counts;
   }
 
+  wants(info: ResourceInfo): boolean {
+    return TRACKED.has(info.resource);
+  }
+
   changed(info: ResourceInfo, type: WatchEventType, object: AnyObject, _revision: number): void {
     const map = this.state.get(info.resource);
     if (!map) return;

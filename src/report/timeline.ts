@@ -9,6 +9,7 @@ import "./describe-capi.js";
 import "./describe-etcd.js";
 import "./describe-infra.js";
 import "./describe-kube.js";
+import "./describe-openshift.js";
 
 export interface TimelineEntry {
   readonly record: TraceRecord;

@@ -19,12 +19,15 @@ export const ModelSchema = z.strictObject({
   }),
   spec: z.strictObject({
     layers: z
-      .array(z.enum(["infra", "etcd", "kube", "capi"]))
+      .array(z.enum(["infra", "etcd", "kube", "capi", "openshift"]))
       .refine((l) => !l.includes("kube") || l.includes("etcd"), {
         message: "the kube layer runs on etcd: list etcd too (layers: [infra, etcd, kube])",
       })
       .refine((l) => !l.includes("capi") || l.includes("kube"), {
         message: "the capi layer manages a Kubernetes cluster: list etcd and kube too (layers: [infra, etcd, kube, capi])",
+      })
+      .refine((l) => !l.includes("openshift") || l.includes("etcd"), {
+        message: "the openshift layer runs etcd's static pods and operator: list etcd too (layers: [infra, etcd, openshift])",
       })
       .default(["infra"])
       .describe(

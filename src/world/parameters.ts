@@ -9,6 +9,7 @@ import { MILLISECOND, parseDuration, SECOND } from "../sim/time.js";
 import { CAPI_PARAMETERS } from "./capi-parameters.js";
 import { ETCD_PARAMETERS } from "./etcd-parameters.js";
 import { KUBE_PARAMETERS } from "./kube-parameters.js";
+import { OPENSHIFT_PARAMETERS } from "./openshift-parameters.js";
 
 export type ParameterType =
   | { readonly kind: "duration" }
@@ -145,6 +146,7 @@ export const PARAMETERS: readonly ParameterSpec[] = [
   ...ETCD_PARAMETERS,
   ...KUBE_PARAMETERS,
   ...CAPI_PARAMETERS,
+  ...OPENSHIFT_PARAMETERS,
 ];
 
 /** Looks a parameter up. */

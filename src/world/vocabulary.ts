@@ -10,6 +10,7 @@ import { z } from "zod";
 import { CAPI_ACTIONS } from "./capi-vocabulary.js";
 import { ETCD_ACTIONS } from "./etcd-vocabulary.js";
 import { KUBE_ACTIONS } from "./kube-vocabulary.js";
+import { OPENSHIFT_ACTIONS } from "./openshift-vocabulary.js";
 
 /** What an action's `target` names. */
 export type TargetKind = "vm" | "host" | "none";
@@ -122,6 +123,7 @@ export const ACTIONS: readonly ActionSpec[] = [
   ...ETCD_ACTIONS,
   ...KUBE_ACTIONS,
   ...CAPI_ACTIONS,
+  ...OPENSHIFT_ACTIONS,
 ];
 
 /** Looks an action up by name. */

@@ -22,8 +22,14 @@ describe("CAPI version switches", () => {
   });
 
   it("drains an unreachable Node at once from 1.8, waiting 5 min for its Pods before (#10705)", () => {
-    expect(capiFeatures("1.7")).toMatchObject({ unreachableDrainSkipUs: 300_000_000, unreachableDrainGraceSeconds: undefined });
-    expect(capiFeatures("1.8")).toMatchObject({ unreachableDrainSkipUs: 1_000_000, unreachableDrainGraceSeconds: 1 });
+    expect(capiFeatures("1.7")).toMatchObject({
+      unreachableDrainSkipUs: 300_000_000,
+      unreachableDrainGraceSeconds: undefined,
+    });
+    expect(capiFeatures("1.8")).toMatchObject({
+      unreachableDrainSkipUs: 1_000_000,
+      unreachableDrainGraceSeconds: 1,
+    });
   });
 
   it("reads release strings", () => {

@@ -9,8 +9,8 @@
  *   put else get`, and retry with the fresh object when another write got in between;
  * - delete: `txn(mod_revision = seen) delete`, with an optional uid precondition.
  *
- * The stored value carries resourceVersion 0 (the apiserver clears it before storage); reads set it
- * from the revision. Each call passes the request's remaining time to etcd as its deadline, so a
+ * Reads always set resourceVersion from the key's mod_revision, whatever the stored value carries
+ * (the apiserver clears it before storage; the model saves that copy on updates, the hot path). Each call passes the request's remaining time to etcd as its deadline, so a
  * request never outlives `--request-timeout`.
  */
 import type { EtcdClient, KeyValue, Result, TxnResponse } from "../../etcd/client-api.js";
@@ -127,7 +127,7 @@ export class RegistryStore {
     const info = resourceOfKind(obj.kind);
     const key = storageKey(info, obj.metadata.namespace, obj.metadata.name);
     const rv = obj.metadata.resourceVersion;
-    const stored = withResourceVersion(obj, 0);
+    const stored = obj;
     this.etcd.txn(
       [{ key, target: "modRevision", op: "=", operand: rv }],
       [{ type: "put", key, value: stored, bytes: info.bytes }],
@@ -183,7 +183,7 @@ export class RegistryStore {
         done({ status: OK, object: current });
         return;
       }
-      const stored = withResourceVersion(next, 0);
+      const stored = next;
       this.etcd.txn(
         [{ key, target: "modRevision", op: "=", operand: current.metadata.resourceVersion }],
         [{ type: "put", key, value: stored, bytes: info.bytes }],

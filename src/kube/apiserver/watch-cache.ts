@@ -13,7 +13,7 @@
  * stays ready with its last contents and keeps serving `resourceVersion=0` reads — stale — while
  * writes and quorum reads fail.
  */
-import type { EtcdClient, EtcdError, WatchEvent, WatchHandle } from "../../etcd/client-api.js";
+import type { EtcdClient, EtcdError, KeyValue, WatchEvent, WatchHandle } from "../../etcd/client-api.js";
 import type { Micros } from "../../sim/time.js";
 import { SECOND } from "../../sim/time.js";
 import type { ApiWatchEvent, WatchEventType } from "../api/request.js";
@@ -52,15 +52,38 @@ export interface CacheClock {
 
 /** Something told about every change the cache sees (the run's observer). */
 export interface CacheListener {
+  /** Whether it wants this resource's changes at all (objects are decoded only for someone). */
+  wants?(info: ResourceInfo): boolean;
   changed(info: ResourceInfo, type: WatchEventType, object: AnyObject, revision: number): void;
   replaced(info: ResourceInfo, items: readonly AnyObject[], revision: number): void;
+}
+
+/**
+ * One stored version of an object, decoded from its key-value pair only when someone reads it:
+ * most changes (node lease renewals) are never read from two of the three apiservers' caches.
+ */
+class Slot {
+  private obj: AnyObject | undefined;
+
+  constructor(
+    private readonly kv: KeyValue | undefined,
+    private readonly deletedFrom?: Slot,
+    private readonly deletedAt = 0,
+  ) {}
+
+  get object(): AnyObject {
+    if (this.obj === undefined) {
+      this.obj = this.kv ? decode(this.kv) : withResourceVersion(this.deletedFrom!.object, this.deletedAt);
+    }
+    return this.obj;
+  }
 }
 
 interface CacheEvent {
   readonly revision: number;
   readonly type: WatchEventType;
-  readonly object: AnyObject;
-  readonly prev: AnyObject | undefined;
+  readonly slot: Slot;
+  readonly prev: Slot | undefined;
 }
 
 interface Watcher {
@@ -78,7 +101,7 @@ export const WATCH_CACHE_HISTORY = 1_000;
 /** The watch cache of one resource on one apiserver. */
 export class WatchCache {
   private readyState = false;
-  private readonly objects = new Map<string, AnyObject>();
+  private readonly objects = new Map<string, Slot>();
   private rev = 0;
   private history: CacheEvent[] = [];
   private oldestRev = 0;
@@ -120,13 +143,16 @@ export class WatchCache {
 
   /** One object by key (namespace/name or name). */
   get(key: string): AnyObject | undefined {
-    return this.objects.get(key);
+    return this.objects.get(key)?.object;
   }
 
   /** Every object matching the filter, in key order of the last list then arrival order. */
   list(filter: WatchFilter): AnyObject[] {
     const out: AnyObject[] = [];
-    for (const o of this.objects.values()) if (matches(o, filter)) out.push(o);
+    for (const slot of this.objects.values()) {
+      const o = slot.object;
+      if (matches(o, filter)) out.push(o);
+    }
     return out;
   }
 
@@ -178,18 +204,19 @@ export class WatchCache {
         if (this.stopped || epoch !== this.epoch) return;
         if (!r.ok) return this.retryLater(() => this.relist());
         this.objects.clear();
+        const notify = this.listener !== undefined && (this.listener.wants?.(this.info) ?? true);
         const items: AnyObject[] = [];
         for (const kv of r.value.kvs) {
-          const o = decode(kv);
-          this.objects.set(keyOf(o), o);
-          items.push(o);
+          const slot = new Slot(kv);
+          this.objects.set(keyFromStorageKey(kv.key, this.info), slot);
+          if (notify) items.push(slot.object);
         }
         this.rev = r.value.revision;
         this.history = [];
         this.oldestRev = this.rev;
         this.readyState = true;
         this.retryUs = RETRY_MIN_US;
-        this.listener?.replaced(this.info, items, this.rev);
+        if (notify) this.listener?.replaced(this.info, items, this.rev);
         this.follow();
       },
       { prefix: true },
@@ -244,18 +271,19 @@ export class WatchCache {
       if (e.type === "delete") {
         if (!prev) continue;
         this.objects.delete(key);
-        const last = withResourceVersion(prev, e.kv.modRevision);
-        batch.push({ revision: e.kv.modRevision, type: "DELETED", object: last, prev });
+        const slot = new Slot(undefined, prev, e.kv.modRevision);
+        batch.push({ revision: e.kv.modRevision, type: "DELETED", slot, prev });
       } else {
-        const obj = decode(e.kv);
-        this.objects.set(key, obj);
-        batch.push({ revision: e.kv.modRevision, type: prev ? "MODIFIED" : "ADDED", object: obj, prev });
+        const slot = new Slot(e.kv);
+        this.objects.set(key, slot);
+        batch.push({ revision: e.kv.modRevision, type: prev ? "MODIFIED" : "ADDED", slot, prev });
       }
     }
     this.rev = Math.max(this.rev, revision);
+    const notify = this.listener !== undefined && (this.listener.wants?.(this.info) ?? true);
     for (const e of batch) {
       this.history.push(e);
-      this.listener?.changed(this.info, e.type, e.object, e.revision);
+      if (notify) this.listener?.changed(this.info, e.type, e.slot.object, e.revision);
     }
     if (this.history.length > WATCH_CACHE_HISTORY) {
       const drop = this.history.length - WATCH_CACHE_HISTORY;
@@ -306,9 +334,10 @@ function matches(o: AnyObject, f: WatchFilter): boolean {
  * ADDED, one leaving it is DELETED.
  */
 function translate(e: CacheEvent, f: WatchFilter): ApiWatchEvent | undefined {
-  const now = matches(e.object, f);
-  if (e.type === "DELETED") return now ? { type: "DELETED", object: e.object } : undefined;
-  const before = e.prev !== undefined && matches(e.prev, f);
-  if (now) return { type: before ? "MODIFIED" : "ADDED", object: e.object };
-  return before ? { type: "DELETED", object: e.object } : undefined;
+  const object = e.slot.object;
+  const now = matches(object, f);
+  if (e.type === "DELETED") return now ? { type: "DELETED", object } : undefined;
+  const before = e.prev !== undefined && matches(e.prev.object, f);
+  if (now) return { type: before ? "MODIFIED" : "ADDED", object };
+  return before ? { type: "DELETED", object } : undefined;
 }

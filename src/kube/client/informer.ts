@@ -213,7 +213,11 @@ export class Informer<T extends AnyObject> {
         this.objects.delete(key);
         for (const h of this.handlers) h.deleted?.(old);
       } else {
-        if (old && old.metadata.resourceVersion === o.metadata.resourceVersion && old.metadata.uid === o.metadata.uid) {
+        if (
+          old &&
+          old.metadata.resourceVersion === o.metadata.resourceVersion &&
+          old.metadata.uid === o.metadata.uid
+        ) {
           continue;
         }
         this.objects.set(key, o);

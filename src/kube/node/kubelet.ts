@@ -92,6 +92,8 @@ export class Kubelet implements Process {
   private readonly stopping = new Set<string>();
   private readonly statusInFlight = new Map<string, { pod: Pod; next: (cur: Pod) => Pod } | undefined>();
   private readonly restarts = new Map<string, number>();
+  /** Uids of the pods the informer holds (to find containers whose pod is gone). */
+  private readonly knownUids = new Set<string>();
 
   constructor(private readonly ctx: KubeletContext) {
     this.name = ctx.vm.name;
@@ -105,9 +107,19 @@ export class Kubelet implements Process {
     );
     this.pods = new Informer<Pod>(this.client, ctx.scope, ctx.rng, { resource: "pods", nodeName: this.name });
     this.pods.addHandlers({
-      added: (p) => this.syncPod(p),
-      updated: (_o, p) => this.syncPod(p),
-      deleted: (p) => this.podGone(p),
+      added: (p) => {
+        this.knownUids.add(p.metadata.uid);
+        this.syncPod(p);
+      },
+      updated: (o, p) => {
+        if (o.metadata.uid !== p.metadata.uid) this.knownUids.delete(o.metadata.uid);
+        this.knownUids.add(p.metadata.uid);
+        this.syncPod(p);
+      },
+      deleted: (p) => {
+        this.knownUids.delete(p.metadata.uid);
+        this.podGone(p);
+      },
     });
     if (ctx.node.controlPlane || ctx.manifests().length > 0) {
       this.staticPods = new StaticPods(ctx, ctx.settings);
@@ -260,12 +272,11 @@ export class Kubelet implements Process {
     for (const p of this.pods.list()) this.syncPod(p);
     if (!this.pods.hasSynced) return;
     const rt = this.ctx.runtime;
-    for (const c of [...rt.list()]) {
-      if (c.staticName !== undefined) continue;
-      const key = `${c.namespace}/${c.podName}`;
-      const p = this.pods.get(key);
-      if (!p || p.metadata.uid !== c.podUid) rt.remove(c.podUid, "pod deleted");
+    const orphans: string[] = [];
+    for (const c of rt.list()) {
+      if (c.staticName === undefined && !this.knownUids.has(c.podUid)) orphans.push(c.podUid);
     }
+    for (const uid of orphans) rt.remove(uid, "pod deleted");
   }
 
   private syncPod(pod: Pod): void {

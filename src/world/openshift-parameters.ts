@@ -1,0 +1,64 @@
+/**
+ * Parameters of the OpenShift layer (spread into the registry in parameters.ts): the
+ * cluster-etcd-operator's pace, the recovery scripts' wait for the etcd containers to stop, and
+ * the kubelet's crash-loop back-off that restarts a crashed etcd static pod. Sources:
+ * ../shared/reference/capi-kube.md §8 and the Kubernetes documentation.
+ */
+import type { Distribution } from "../sim/distribution.js";
+import { MINUTE, SECOND } from "../sim/time.js";
+import type { ParameterSpec } from "./parameters.js";
+
+const uniform = (min: number, max: number): Distribution => ({ kind: "uniform", min, max });
+
+/** OpenShift (cluster-etcd-operator) parameters. */
+export const OPENSHIFT_PARAMETERS: readonly ParameterSpec[] = [
+  {
+    key: "ocp.reconcileInterval",
+    type: { kind: "duration" },
+    default: 5 * SECOND,
+    unit: "µs",
+    summary: "How often the cluster-etcd-operator looks at etcd and moves its rollout on",
+    source: "assumption: the operator's controllers are event-driven with periodic resyncs; no published figure",
+  },
+  {
+    key: "ocp.installerDuration",
+    type: { kind: "duration" },
+    default: 10 * SECOND,
+    unit: "µs",
+    summary: "From the operator picking a master to the new etcd-pod.yaml revision being in place there",
+    source: "assumption: one installer pod per node writes the manifest; no published figure",
+  },
+  {
+    key: "ocp.memberAddRetry",
+    type: { kind: "duration" },
+    default: 5 * SECOND,
+    unit: "µs",
+    summary: "Delay before the operator retries a refused `member add`",
+    source: "assumption",
+  },
+  {
+    key: "ocp.podStopDuration",
+    type: { kind: "distribution" },
+    default: uniform(15 * SECOND, 30 * SECOND),
+    unit: "µs",
+    summary: "cluster-restore.sh / quorum-restore.sh: waiting for the etcd containers to stop after moving etcd-pod.yaml",
+    source:
+      "third-party KB mirror of Red Hat solution 7142756: wait '15-30 seconds' for the pods to stop and ports to be released (capi-kube.md §8)",
+  },
+  {
+    key: "ocp.crashLoopBackOff",
+    type: { kind: "duration" },
+    default: 10 * SECOND,
+    unit: "µs",
+    summary: "The kubelet's first delay before restarting a crashed static-pod container (then doubling)",
+    source: "Kubernetes docs, Pod Lifecycle, container restart policy: back-off 10s, 20s, 40s, … capped at five minutes",
+  },
+  {
+    key: "ocp.crashLoopBackOffMax",
+    type: { kind: "duration" },
+    default: 5 * MINUTE,
+    unit: "µs",
+    summary: "Cap of the kubelet's crash-loop back-off",
+    source: "Kubernetes docs, Pod Lifecycle: the back-off 'is capped at five minutes'",
+  },
+];
