@@ -10,6 +10,7 @@ import "./describe-etcd.js";
 import "./describe-infra.js";
 import "./describe-kube.js";
 import "./describe-openshift.js";
+import "./describe-runbook.js";
 
 export interface TimelineEntry {
   readonly record: TraceRecord;

@@ -12,6 +12,7 @@ export function installInfraSignals(world: World): void {
     type: "string",
     summary: "vCenter power state: poweredOn, poweredOff, suspended or deleted",
     subjects: vms,
+    values: () => ["poweredOn", "poweredOff", "suspended", "deleted"],
     initial: () => "poweredOn",
     kinds: ["vm.power", "vm.deleted", "vm.created"],
     next: (_v, r, subject) => {
@@ -38,6 +39,7 @@ export function installInfraSignals(world: World): void {
     name: "lb.backendsUp",
     type: "number",
     summary: "Number of load-balancer backends the health checks consider UP",
+    range: (w) => ({ min: 0, max: w.topology.controlPlanes.length }),
     initial: (w) => w.topology.controlPlanes.length,
     kinds: ["lb.backend"],
     next: (_v, r) => r.active as number,

@@ -4,7 +4,7 @@
  * their own sources; experiments override with `set:` and the CLI with `--set key=value`.
  * Everything is validated against this table, so a typo or a wrong unit is refused before a run.
  */
-import type { Distribution } from "../sim/distribution.js";
+import { type Distribution, describe } from "../sim/distribution.js";
 import { MILLISECOND, parseDuration, SECOND } from "../sim/time.js";
 import { CAPI_PARAMETERS } from "./capi-parameters.js";
 import { ETCD_PARAMETERS } from "./etcd-parameters.js";
@@ -183,7 +183,7 @@ export function coerceParameter(spec: ParameterSpec, raw: unknown): ParameterVal
     case "integer":
     case "number": {
       const n = typeof raw === "string" && raw.trim() !== "" ? Number(raw) : raw;
-      if (typeof n !== "number" || Number.isNaN(n)) return problem(spec, raw, `a ${t.kind}`);
+      if (typeof n !== "number" || Number.isNaN(n)) return problem(spec, raw, t.kind === "integer" ? "a whole number" : "a number");
       if (t.kind === "integer" && !Number.isInteger(n)) return problem(spec, raw, "a whole number");
       if (t.min !== undefined && n < t.min) return problem(spec, raw, `a value ≥ ${t.min}`);
       if (t.max !== undefined && n > t.max) return problem(spec, raw, `a value ≤ ${t.max}`);
@@ -209,13 +209,20 @@ export function isProblem(v: ParameterValue | ParameterProblem): v is ParameterP
 function problem(spec: ParameterSpec, raw: unknown, expected: string): ParameterProblem {
   return {
     message: `${spec.key}: expected ${expected}, got ${JSON.stringify(raw)}`,
-    hint: `${spec.key} is ${spec.summary.toLowerCase()} (default ${formatDefault(spec)})`,
+    hint: `${spec.key} is: ${lowerFirst(spec.summary)} (default ${formatDefault(spec)})`,
   };
 }
 
+function lowerFirst(text: string): string {
+  return /^[A-Z][a-z]/.test(text) ? text[0]!.toLowerCase() + text.slice(1) : text;
+}
+
+/** The default as a person writes it: `10s`, `uniform(25s, 45s)`, `3 VMs`. */
 function formatDefault(spec: ParameterSpec): string {
   const d = spec.default;
-  return typeof d === "object" ? JSON.stringify(d) : String(d);
+  if (typeof d === "object") return describe(d, formatDuration);
+  if (typeof d === "number" && spec.unit === "µs") return formatDuration(d);
+  return spec.unit && typeof d === "number" ? `${d} ${spec.unit}` : String(d);
 }
 
 const BYTE_UNITS: Readonly<Record<string, number>> = {
