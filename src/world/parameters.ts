@@ -5,7 +5,7 @@
  * Everything is validated against this table, so a typo or a wrong unit is refused before a run.
  */
 import { type Distribution, describe } from "../sim/distribution.js";
-import { MILLISECOND, parseDuration, SECOND } from "../sim/time.js";
+import { formatDuration, MILLISECOND, parseDuration, SECOND } from "../sim/time.js";
 import { CAPI_PARAMETERS } from "./capi-parameters.js";
 import { ETCD_PARAMETERS } from "./etcd-parameters.js";
 import { KUBE_PARAMETERS } from "./kube-parameters.js";
