@@ -28,7 +28,13 @@ export const KUBE_BENCH = { controlPlanes: 3, workers: 50, pods: 500 } as const;
 export const KUBE_TARGET_SPEED = 1_000;
 
 /** Record kinds that mean the steady state was disturbed. */
-const DISTURBANCES = new Set(["kube.node.ready", "kube.container", "kube.api.probe", "kube.service.probe", "kube.pod.evicting"]);
+const DISTURBANCES = new Set([
+  "kube.node.ready",
+  "kube.container",
+  "kube.api.probe",
+  "kube.service.probe",
+  "kube.pod.evicting",
+]);
 
 interface KubeOutcome {
   readonly events: number;
@@ -68,7 +74,9 @@ export function runKubeCluster(hours: number): KubeOutcome {
   const { seconds } = timed(() => sim.runUntil(hours * HOUR));
   const k = kubeOf(world)!;
   const nodes = k.cluster.observer.objects("nodes").length;
-  const pods = k.cluster.observer.objects<Pod>("pods").filter((p) => p.status.phase === "Running" && isPodReady(p)).length;
+  const pods = k.cluster.observer
+    .objects<Pod>("pods")
+    .filter((p) => p.status.phase === "Running" && isPodReady(p)).length;
   const ready = k.cluster.observer.podCounts;
   return {
     events: sim.eventsProcessed,
@@ -84,10 +92,13 @@ export function runKubeCluster(hours: number): KubeOutcome {
 /** The Kubernetes cluster benchmark. */
 export const kubeBenchmark: Benchmark = {
   name: "kube",
-  description: "3 control planes + 50 workers, 500 pods, 1 simulated hour: sim s per wall s, peak memory; vs the hold loop",
+  description:
+    "3 control planes + 50 workers, 500 pods, 1 simulated hour: sim s per wall s, peak memory; vs the hold loop",
   run(options: BenchOptions): BenchResult {
     const hours = options.size ?? 1;
-    options.log(`  kube: ${KUBE_BENCH.controlPlanes}+${KUBE_BENCH.workers} nodes, ${KUBE_BENCH.pods} pods, ${hours} h`);
+    options.log(
+      `  kube: ${KUBE_BENCH.controlPlanes}+${KUBE_BENCH.workers} nodes, ${KUBE_BENCH.pods} pods, ${hours} h`,
+    );
     const outcome = runKubeCluster(hours);
     const peakRssBytes = process.resourceUsage().maxRSS * 1024;
     const eventsPerSec = outcome.events / outcome.wallSeconds;
@@ -108,17 +119,38 @@ export const kubeBenchmark: Benchmark = {
           .join(", ")}), ${outcome.readyNodes} nodes Ready, ${outcome.availablePods} pods available`,
       );
     }
-    if (speed < KUBE_TARGET_SPEED) notes.push(`${Math.round(speed)}× real time is below the target ${KUBE_TARGET_SPEED}×`);
+    if (speed < KUBE_TARGET_SPEED)
+      notes.push(`${Math.round(speed)}× real time is below the target ${KUBE_TARGET_SPEED}×`);
     return {
       metrics: [
-        { key: "simSecondsPerWallSecond", label: "simulated s per wall s", value: Math.round(speed), unit: "×" },
+        {
+          key: "simSecondsPerWallSecond",
+          label: "simulated s per wall s",
+          value: Math.round(speed),
+          unit: "×",
+        },
         { key: "peakRssMb", label: "peak RSS", value: Math.round(peakRssBytes / 1e6), unit: "MB" },
         { key: "eventsPerSec", label: "cluster events", value: Math.round(eventsPerSec), unit: "events/s" },
-        { key: "holdEventsPerSec", label: "reference hold loop", value: Math.round(holdPerSec), unit: "events/s" },
-        { key: "ratio", label: "cluster / hold loop", value: Math.round((eventsPerSec / holdPerSec) * 1000) / 1000, unit: "×" },
+        {
+          key: "holdEventsPerSec",
+          label: "reference hold loop",
+          value: Math.round(holdPerSec),
+          unit: "events/s",
+        },
+        {
+          key: "ratio",
+          label: "cluster / hold loop",
+          value: Math.round((eventsPerSec / holdPerSec) * 1000) / 1000,
+          unit: "×",
+        },
         { key: "events", label: "events", value: outcome.events, unit: "" },
         { key: "records", label: "trace records", value: outcome.records, unit: "" },
-        { key: "wallSeconds", label: "wall time", value: Math.round(outcome.wallSeconds * 100) / 100, unit: "s" },
+        {
+          key: "wallSeconds",
+          label: "wall time",
+          value: Math.round(outcome.wallSeconds * 100) / 100,
+          unit: "s",
+        },
       ],
       notes,
       ok: healthy,

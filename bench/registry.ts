@@ -9,7 +9,12 @@ import { soakBenchmark } from "./soak.js";
 import { sweepBenchmark } from "./sweep.js";
 
 /** The registered benchmarks. */
-export const BENCHMARKS: readonly Benchmark[] = [kernelBenchmark, sweepBenchmark, soakBenchmark, kubeBenchmark];
+export const BENCHMARKS: readonly Benchmark[] = [
+  kernelBenchmark,
+  sweepBenchmark,
+  soakBenchmark,
+  kubeBenchmark,
+];
 
 /** The benchmark called `name`, or undefined. */
 export function findBenchmark(name: string): Benchmark | undefined {

@@ -121,6 +121,8 @@ interface Waiter {
 /** Polls while joining an existing cluster: how often, and for how long before giving up. */
 const JOIN_RETRY_US = 500 * MILLISECOND;
 const JOIN_GIVE_UP_US = CONN_READ_TIMEOUT_US;
+/** Requests kept while the member is not ready yet (older ones are dropped: their clients gave up). */
+const MAX_HELD_REQUESTS = 10_000;
 /** etcd polls peer connections every 50 ms before advancing election ticks. */
 const TICK_ADVANCE_POLL_US = 50 * MILLISECOND;
 
@@ -172,6 +174,10 @@ export class EtcdMember implements Process, MemberHost {
   private lastRole: Role = "follower";
   private removedSelf = false;
   private publishPending = false;
+  /** Our attributes were published through Raft: etcd's ReadyNotify; the client API serves from then on. */
+  private ready = false;
+  /** Client requests that arrived before the member was ready (held, as etcd's listener does). */
+  private held: [ClientWire, string][] = [];
   private readonly clientConns = new Map<string, readonly [string, number]>();
   private readonly eventScratch: WatchEvent[] = [];
   private readonly peerSendOptions: SendOptions;
@@ -258,6 +264,11 @@ export class EtcdMember implements Process, MemberHost {
   /** This member's Raft id (0 before it knows its identity). */
   get selfId(): NodeId {
     return this.identity?.id.raft ?? 0;
+  }
+
+  /** True once the member serves its client API (its attributes were published through Raft). */
+  get isReady(): boolean {
+    return this.ready;
   }
 
   /** `--name`. */
@@ -732,10 +743,11 @@ export class EtcdMember implements Process, MemberHost {
         if (p.origin === self) this.resolve(p.reqId, ok(result));
       } else {
         this.membership.publish(p.origin, p.name, p.clientUrl);
-        if (p.origin === self) {
+        if (p.origin === self && p.reqId === this.publishReqId) {
           this.publishPending = false;
           this.resolve(p.reqId, ok(null));
           this.log.info("etcdserver", `published local member to cluster through raft (name ${p.name})`);
+          this.becomeReady();
         }
         this.observer.membershipChanged(this);
       }
@@ -923,6 +935,11 @@ export class EtcdMember implements Process, MemberHost {
   private onClient(m: ClientWire, from: string): void {
     if (!this.running) return;
     this.clientConns.set(`${from}:${m.replyPort}`, [from, m.replyPort]);
+    if (!this.ready) {
+      // etcd's client listener accepts connections but serves nothing until the server is ready.
+      if (this.held.length < MAX_HELD_REQUESTS) this.held.push([m, from]);
+      return;
+    }
     switch (m.kind) {
       case "ping":
         this.reply(from, m.replyPort, { kind: "pong", id: m.id });
@@ -1192,20 +1209,37 @@ export class EtcdMember implements Process, MemberHost {
     this.proposeConf({ type: "promoteLearner", nodeId: target.id.raft, context }, respond, reqId);
   }
 
-  /** A member added at runtime publishes its name once it has a leader (etcd `publishV3`). */
+  private publishReqId = -1;
+
+  /**
+   * Every start, once a leader is known, the member publishes its name and client URL through Raft
+   * (etcd `publishV3`, retried until it succeeds); a member added with `member add` gets its name
+   * this way ("unstarted" → "started"). etcd serves clients only after this succeeds
+   * (`ReadyNotify`), so a member that restarts into a cluster without quorum never serves.
+   */
   private maybePublish(): void {
     const raft = this.raft;
-    if (raft === null || this.publishPending || raft.leader === NONE) return;
+    if (raft === null || this.ready || this.publishPending || raft.leader === NONE) return;
     const me = this.membership.get(this.selfId);
-    if (me === undefined || me.name === this.unit.name) return;
+    if (me === undefined) return;
     const reqId = this.nextReqId++;
     const p: Proposal = { kind: "publish", origin: this.selfId, reqId, name: this.unit.name, clientUrl: me.clientUrl };
     if (raft.propose(p, 128) === "dropped") return;
     this.publishPending = true;
+    this.publishReqId = reqId;
     this.wait(reqId, (r) => {
       if (!r.ok) this.publishPending = false;
     });
     this.process();
+  }
+
+  private becomeReady(): void {
+    if (this.ready) return;
+    this.ready = true;
+    this.log.info("embed", "ready to serve client requests");
+    const held = this.held;
+    this.held = [];
+    for (const [m, from] of held) this.onClient(m, from);
   }
 
   private moveLeader(idHex: string, respond: (r: Result<unknown>) => void): void {

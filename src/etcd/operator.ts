@@ -400,10 +400,14 @@ export class EtcdOperator {
    * runtime-reconfiguration guide, ../shared/reference §1.5; seed 004 scenario 1): stop it, remove
    * it, wipe its data dir, add it back (new member ID), start it with `--initial-cluster-state
    * existing`. It then catches up from the leader (by snapshot if the log was compacted).
-   * Membership changes refused by the strict check are retried every 2 s for 30 s.
+   * The unit is disabled meanwhile, so a reboot cannot start the old member on an empty data dir.
+   * Membership changes refused by the strict check are retried every 2 s for 30 s; on failure the
+   * unit stays disabled (the operator must finish by hand).
    */
   rejoin(vm: string, done?: (ok: boolean) => void): void {
     const s = this.units(vm);
+    // Disabled until the new member is added: a reboot meanwhile must not start the old one.
+    s.setEnabled(ETCD_UNIT, false);
     s.kill(ETCD_UNIT, "rejoin: stop the old member");
     const finish = (ok: boolean): void => done?.(ok);
     const add = (attempt: number): void => {
@@ -418,16 +422,20 @@ export class EtcdOperator {
           unit.initialClusterState = "existing";
           unit.initialCluster = this.etcdHosts().map((h) => ({ name: h, host: h }));
         }
+        s.setEnabled(ETCD_UNIT, true);
         if (s.vm.isGuestRunning) s.start(ETCD_UNIT, "rejoin");
         finish(true);
       });
     };
     const remove = (attempt: number): void => {
-      this.findMember(vm, (id) => {
+      this.findMember(vm, (id, err) => {
         if (id === undefined) {
-          // Not a member (any more): wipe and add.
-          this.wipeIfPresent(vm);
-          add(0);
+          if (err.startsWith("no member with peer URL")) {
+            // Not a member (any more): wipe and add.
+            this.wipeIfPresent(vm);
+            add(0);
+          } else if (attempt < RETRIES) this.sim.after(RETRY_US, () => remove(attempt + 1));
+          else finish(false);
           return;
         }
         this.memberRemove(vm, (r) => {

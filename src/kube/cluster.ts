@@ -64,12 +64,13 @@ export interface KubeClusterOptions {
   readonly services: ReadonlyMap<string, ServiceManager>;
   /**
    * A new etcd client for a process on a control-plane node (stacked: its local member; external:
-   * every member), scheduling its timers with `schedule` (the process's guest clock). Its `close`,
+   * every member), scheduling its timers with `schedule` (the process's guest clock; it returns a
+   * function that cancels the timer). Its `close`,
    * if any, runs when the process ends.
    */
   readonly etcdFor: (
     host: string,
-    schedule: (delayUs: number, fn: () => void) => void,
+    schedule: (delayUs: number, fn: () => void) => () => void,
   ) => EtcdClient & { close?(): void };
   readonly settings: KubeSettings;
   /** A host outside the cluster where kubectl and the probes run. */
@@ -354,7 +355,10 @@ export class KubeCluster {
     this.token = init.token;
     for (const { node, container } of init.containers) this.runtime(node)?.add(container);
     const first = this.o.controlPlanes[0]!;
-    const etcd = this.o.etcdFor(first, (d, fn) => void this.o.sim.after(d, fn));
+    const etcd = this.o.etcdFor(first, (d, fn) => {
+      const id = this.o.sim.after(d, fn);
+      return () => void this.o.sim.cancel(id);
+    });
     const batches: AnyObject[][] = [];
     for (let i = 0; i < init.objects.length; i += BOOTSTRAP_BATCH)
       batches.push(init.objects.slice(i, i + BOOTSTRAP_BATCH));
@@ -532,7 +536,10 @@ export class KubeCluster {
   private startApiserver(cc: ComponentContext): Process {
     const host = cc.vm.name;
     const settled = this.phase !== "running";
-    const etcd = this.o.etcdFor(host, (d, fn) => void cc.scope.after(d, fn));
+    const etcd = this.o.etcdFor(host, (d, fn) => {
+      const ev = cc.scope.after(d, fn);
+      return () => cc.scope.cancel(ev);
+    });
     cc.scope.onEnd(() => etcd.close?.());
     const server = new ApiServer({
       network: this.o.network,

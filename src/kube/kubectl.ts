@@ -9,6 +9,7 @@
  * pod on the node, wait until they are gone), delete pod(s), delete deployment/replicaset/service,
  * scale deployment.
  */
+import { produce } from "immer";
 import type { Micros } from "../sim/time.js";
 import { SECOND } from "../sim/time.js";
 import type { ApiRequest, ApiResponse } from "./api/request.js";
@@ -223,7 +224,13 @@ export class Kubectl {
         if (res.status.code !== 200 || !res.object) return inv.fail(res.status);
         const d = res.object as Deployment;
         inv.call(
-          { verb: "update", resource: "deployments", body: { ...d, spec: { ...d.spec, replicas } } },
+          {
+            verb: "update",
+            resource: "deployments",
+            body: produce(d, (draft) => {
+              draft.spec.replicas = replicas;
+            }),
+          },
           (r) => {
             if (r.status.reason === "Conflict" && tries < 5) return attempt(tries + 1);
             if (r.status.code !== 200) return inv.fail(r.status);
@@ -246,9 +253,10 @@ export class Kubectl {
         name: node,
         patch: (cur: AnyObject) => {
           const n = cur as Node;
-          return n.spec.unschedulable === value
-            ? undefined
-            : { ...n, spec: { ...n.spec, unschedulable: value } };
+          if (n.spec.unschedulable === value) return undefined;
+          return produce(n, (draft) => {
+            draft.spec.unschedulable = value;
+          });
         },
       },
       (res) => {

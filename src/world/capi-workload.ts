@@ -495,7 +495,12 @@ export class CapiWorkloadBinding implements WorkloadClusterApi, JoinEnvironment 
     return new EtcdNetworkClient(this.sim, this.world.network, host, {
       endpoints,
       requestTimeoutUs: JOIN_ETCD_TIMEOUT_US,
-      schedule: (d, fn) => void vm.guest.after(d, fn),
+      schedule: (d, fn) => {
+        const e = vm.guest.after(d, fn);
+        return () => {
+          vm.guest.cancel(e);
+        };
+      },
     });
   }
 

@@ -163,7 +163,7 @@ export function installKubeSignals(world: World): void {
     name: "kube.leader[]",
     type: "string",
     summary:
-      'The host holding the lease of kube-controller-manager, kube-scheduler or kube-vip (none when nobody)',
+      "The host holding the lease of kube-controller-manager, kube-scheduler or kube-vip (none when nobody)",
     subjects: () => Object.keys(LEASES),
     initial: () => "none",
     kinds: ["kube.leader"],
@@ -177,7 +177,7 @@ export function installKubeSignals(world: World): void {
   add({
     name: "vip.holder",
     type: "string",
-    summary: 'The node holding the kube-vip control-plane VIP (none when nobody)',
+    summary: "The node holding the kube-vip control-plane VIP (none when nobody)",
     initial: () => "none",
     kinds: ["kube.vip"],
     next: (_v, r) => (r.holder === "" ? "none" : String(r.holder)),

@@ -9,11 +9,9 @@ import { z } from "zod";
 import type { ActionSpec } from "./vocabulary.js";
 
 /** A duration string (vocabulary.ts has the same shape; importing it here would be circular). */
-const Duration = z
-  .string()
-  .regex(/^(0|(\d+(\.\d+)?(us|µs|ms|s|m|h|d))+)$/, {
-    message: "expected a duration like 150ms, 2.5s, 5m or 1h30m",
-  });
+const Duration = z.string().regex(/^(0|(\d+(\.\d+)?(us|µs|ms|s|m|h|d))+)$/, {
+  message: "expected a duration like 150ms, 2.5s, 5m or 1h30m",
+});
 
 /** Components an experiment can stop and start. */
 export const KUBE_COMPONENTS = [

@@ -44,7 +44,12 @@ export interface ChaosOutcome {
 
 /** Runs a schedule on an `n`-member cluster and checks safety and liveness. */
 export function runChaos(seed: number, n: number, schedule: readonly ScheduledFault[], livenessMs = 90_000): ChaosOutcome {
-  const t = testCluster({ members: n, seed: `chaos-${seed}`, keepTrace: false, restartAfterUs: 5 * SECOND });
+  const t = testCluster({
+    members: n,
+    seed: `chaos-${seed}`,
+    keepTrace: process.env.CHAOS_TRACE === "1",
+    restartAfterUs: 5 * SECOND,
+  });
   const op = operatorFor(t);
   const ledger = new WriteLedger();
   const monitor = new LostWriteMonitor(t.sim, t.cluster, ledger);
@@ -80,6 +85,7 @@ export function runChaos(seed: number, n: number, schedule: readonly ScheduledFa
   workload.stop();
   t.sim.runUntil(t.sim.now + 15 * SECOND);
   const lost = monitor.finish();
+  if (process.env.CHAOS_TRACE === "1") for (const l of dumpTrace(t, (x) => /cp-4|etcdctl/.test(x))) console.log(l);
   return {
     violations: t.cluster.findings(),
     lostWrites: lost.count,
@@ -88,6 +94,14 @@ export function runChaos(seed: number, n: number, schedule: readonly ScheduledFa
     convergeMs,
     detail: describeState(t),
   };
+}
+
+/** Debug aid: the trace's etcd records as lines (needs CHAOS_TRACE=1). */
+export function dumpTrace(t: TestCluster, filter: (line: string) => boolean): string[] {
+  return t.sink.records
+    .filter((r) => r.kind.startsWith("etcd.") || r.kind.startsWith("unit.") || r.kind.startsWith("vm."))
+    .map((r) => `${r.t} ${r.kind} ${r.subject} ${String(r.msg ?? r.command ?? r.role ?? r.to ?? "")} ${String(r.output ?? "")}`)
+    .filter(filter);
 }
 
 function host(t: TestCluster, i: number): string {
@@ -162,7 +176,13 @@ function apply(t: TestCluster, op: ReturnType<typeof operatorFor>, f: Fault, rep
       if (replacing.size > 0 || !t.hypervisor.vm(h)!.isGuestRunning) return;
       replacing.add(h);
       op.wipe(h);
-      op.rejoin(h, () => replacing.delete(h));
+      const attempt = (): void => {
+        op.rejoin(h, (ok) => {
+          if (ok) replacing.delete(h);
+          else t.sim.after(5 * SECOND, attempt);
+        });
+      };
+      attempt();
       return;
     }
   }

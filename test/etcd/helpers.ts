@@ -86,9 +86,13 @@ export function leaderOf(t: TestCluster): EtcdMember | undefined {
   return t.cluster.leader();
 }
 
-/** Waits for a leader recognised by a quorum (the cluster state's `leader`). */
+/** Waits for a leader recognised by a quorum (the cluster state's `leader`) and every member ready. */
 export function awaitLeader(t: TestCluster, limitUs = 10 * SECOND): EtcdMember {
-  const ok = runUntil(t, () => t.cluster.state.leader !== "", limitUs);
+  const ok = runUntil(
+    t,
+    () => t.cluster.state.leader !== "" && [...t.cluster.members.values()].every((m) => m.isReady),
+    limitUs,
+  );
   if (!ok) throw new Error(`no leader within ${limitUs}µs`);
   return t.cluster.leader()!;
 }

@@ -16,14 +16,22 @@ function clusterInfo(h: ReturnType<typeof kubeHarness>): ConfigMap {
 const jwsKeys = (cm: ConfigMap) => Object.keys(cm.data).filter((k) => k.startsWith("jws-kubeconfig-"));
 
 function createToken(h: ReturnType<typeof kubeHarness>, id: string, expiresAtUs: number): void {
-  const secret = makeSecret(`bootstrap-token-${id}`, "kube-system", "bootstrap.kubernetes.io/token", {
-    "token-id": id,
-    "token-secret": "0123456789abcdef",
-    expiration: String(expiresAtUs),
-    "usage-bootstrap-signing": "true",
-    "usage-bootstrap-authentication": "true",
-  }, h.sim.now);
-  h.cluster.adminClient().request({ verb: "create", resource: "secrets", namespace: "kube-system", body: secret }, () => {});
+  const secret = makeSecret(
+    `bootstrap-token-${id}`,
+    "kube-system",
+    "bootstrap.kubernetes.io/token",
+    {
+      "token-id": id,
+      "token-secret": "0123456789abcdef",
+      expiration: String(expiresAtUs),
+      "usage-bootstrap-signing": "true",
+      "usage-bootstrap-authentication": "true",
+    },
+    h.sim.now,
+  );
+  h.cluster
+    .adminClient()
+    .request({ verb: "create", resource: "secrets", namespace: "kube-system", body: secret }, () => {});
 }
 
 describe("bootstrap signer and token cleaner", () => {

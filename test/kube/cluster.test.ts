@@ -28,7 +28,9 @@ describe("a settled kubeadm cluster on the fake etcd", () => {
     expect(leaders.sort()).toEqual(["kube-controller-manager", "kube-scheduler"]);
     expect(h.lb?.upCount).toBe(3);
     // The probes start from "available" and record only changes: none in a quiet minute.
-    expect(h.sink.records.filter((r) => r.kind === "kube.api.probe" || r.kind === "kube.service.probe")).toEqual([]);
+    expect(
+      h.sink.records.filter((r) => r.kind === "kube.api.probe" || r.kind === "kube.service.probe"),
+    ).toEqual([]);
     expect(h.cluster.serviceCheck()?.ok).toBe(true);
     expect(h.sink.records.filter((r) => r.kind === "kube.node.ready")).toEqual([]);
     // No restarts of anything during a quiet minute.

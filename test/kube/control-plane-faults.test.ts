@@ -14,10 +14,14 @@ describe("an etcd member down under a stacked apiserver (seed 000)", () => {
     const t0 = h.sim.now;
     h.etcd.stop("cp-1");
     h.sim.runUntil(t0 + 90 * SECOND);
-    const unready = h.since(t0, "kube.apiserver.ready").find((r) => r.subject === "cp-1" && r.ready === false);
+    const unready = h
+      .since(t0, "kube.apiserver.ready")
+      .find((r) => r.subject === "cp-1" && r.ready === false);
     expect(unready).toBeDefined();
     expect(unready!.t - t0).toBeLessThanOrEqual(12 * SECOND);
-    const down = h.since(t0, "lb.backend").find((r) => r.subject === "kube_api_backend/cp-1" && r.to === "DOWN");
+    const down = h
+      .since(t0, "lb.backend")
+      .find((r) => r.subject === "kube_api_backend/cp-1" && r.to === "DOWN");
     expect(down).toBeDefined();
     // Three failed checks 10 s apart: the third comes 20 s after the first.
     expect(down!.t - unready!.t).toBeGreaterThanOrEqual(19 * SECOND);
@@ -37,7 +41,9 @@ describe("an etcd member down under a stacked apiserver (seed 000)", () => {
     const t0 = h.sim.now;
     h.etcd.stop("cp-2");
     h.sim.runUntil(t0 + 5 * 60 * SECOND);
-    const kills = h.since(t0, "kube.container").filter((r) => r.subject === "cp-2/kube-apiserver" && r.event === "killed");
+    const kills = h
+      .since(t0, "kube.container")
+      .filter((r) => r.subject === "cp-2/kube-apiserver" && r.event === "killed");
     expect(kills.length).toBeGreaterThanOrEqual(1);
     // capi-kube.md §5 (~80–90 s): 8 failed probes 10 s apart, counted from the first probe after
     // the stop (0–10 s later), plus the probe's own duration (at most the 2 s etcd check here).
@@ -71,7 +77,9 @@ describe("kube-vip without etcd quorum", () => {
     expect(String(apiDown?.message)).toMatch(/etcdserver: request timed out|i\/o timeout|deadline/);
     h.kubectl.get("nodes");
     h.sim.runUntil(h.sim.now + 40 * SECOND);
-    expect(h.lastKubectl()?.output).toBe("Unable to connect to the server: dial tcp 192.168.3.100:6443: i/o timeout");
+    expect(h.lastKubectl()?.output).toBe(
+      "Unable to connect to the server: dial tcp 192.168.3.100:6443: i/o timeout",
+    );
     // Pods keep serving: the data plane does not need the API.
     expect(h.cluster.serviceCheck()?.ok).toBe(true);
     const t1 = h.sim.now;

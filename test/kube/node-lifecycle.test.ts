@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import type { Node } from "../../src/kube/objects/index.js";
-import { SECOND, MINUTE } from "../../src/sim/time.js";
+import { MINUTE, SECOND } from "../../src/sim/time.js";
 import { kubeHarness } from "./harness.js";
 
 describe("node lifecycle controller", () => {
@@ -26,7 +26,9 @@ describe("node lifecycle controller", () => {
     expect(h.cluster.runtime("worker-1")?.size).toBe(1);
     h.services.get("worker-1")!.start("containerd");
     h.sim.runUntil(h.sim.now + 30 * SECOND);
-    expect(h.cluster.observer.get<Node>("nodes", "worker-1")?.spec.taints.filter((t) => t.effect === "NoExecute")).toEqual([]);
+    expect(
+      h.cluster.observer.get<Node>("nodes", "worker-1")?.spec.taints.filter((t) => t.effect === "NoExecute"),
+    ).toEqual([]);
   });
 
   it("uses the 40 s grace period before Kubernetes 1.32", () => {
@@ -50,7 +52,10 @@ describe("node lifecycle controller", () => {
     expect(h.since(t0, "kube.nodelifecycle.disruption").map((r) => r.allZonesFullyDisrupted)).toContain(true);
     // A node can be tainted in the pass before the last nodes go Unknown; the taints are lifted.
     for (const n of h.cluster.observer.objects<Node>("nodes")) {
-      expect(n.spec.taints.filter((t) => t.effect === "NoExecute"), n.metadata.name).toEqual([]);
+      expect(
+        n.spec.taints.filter((t) => t.effect === "NoExecute"),
+        n.metadata.name,
+      ).toEqual([]);
     }
     expect(h.since(t0, "kube.pod.evicting")).toEqual([]);
   });

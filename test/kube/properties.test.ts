@@ -31,10 +31,17 @@ describe("replica count with quorum and a controller-manager leader", () => {
   it("is restored within 30 s after any history of deletions, scaling and kubelet restarts", () => {
     fc.assert(
       fc.property(
-        fc.array(fc.record({ gapUs: fc.integer({ min: 0, max: 20 * SECOND }), action }), { minLength: 1, maxLength: 6 }),
+        fc.array(fc.record({ gapUs: fc.integer({ min: 0, max: 20 * SECOND }), action }), {
+          minLength: 1,
+          maxLength: 6,
+        }),
         fc.integer({ min: 1, max: 1000 }),
         (history, seed) => {
-          const h = kubeHarness({ seed, controlPlanes: 1, set: { "kube.components": "systemd", "kube.endpoint": "direct" } });
+          const h = kubeHarness({
+            seed,
+            controlPlanes: 1,
+            set: { "kube.components": "systemd", "kube.endpoint": "direct" },
+          });
           h.sim.runUntil(20 * SECOND);
           let desired = 3;
           for (const { gapUs, action: a } of history) {

@@ -22,6 +22,7 @@
  * Trace: `kube.nodelifecycle.zone {zone, state}` on zone state changes; node changes themselves are
  * traced by the run's observer from the API.
  */
+import { castDraft, produce } from "immer";
 import type { Micros } from "../../sim/time.js";
 import type { Lease, Node, NodeCondition, Pod, Taint } from "../objects/index.js";
 import { LABEL_ZONE, nodeCondition, TAINT_NOT_READY, TAINT_UNREACHABLE } from "../objects/node.js";
@@ -177,17 +178,14 @@ export class NodeLifecycleController {
           patch: (cur) => {
             const p = cur as Pod;
             if (p.metadata.uid !== uid) return undefined;
-            return {
-              ...p,
-              status: {
-                ...p.status,
-                conditions: p.status.conditions.map((c) =>
-                  c.type === "Ready" && c.status !== "False"
-                    ? { ...c, status: "False", lastTransitionTimeUs: now }
-                    : c,
-                ),
-              },
-            };
+            return produce(p, (draft) => {
+              for (const c of draft.status.conditions) {
+                if (c.type === "Ready" && c.status !== "False") {
+                  c.status = "False";
+                  c.lastTransitionTimeUs = now;
+                }
+              }
+            });
           },
         },
         () => {},
@@ -243,7 +241,9 @@ export class NodeLifecycleController {
               : [...others, { key, effect, ...(effect === "NoExecute" ? { timeAddedUs: now } : {}) }];
           if (taints.length === n.spec.taints.length && taints.every((t, i) => t === n.spec.taints[i]))
             return undefined;
-          return { ...n, spec: { ...n.spec, taints } };
+          return produce(n, (draft) => {
+            draft.spec.taints = castDraft(taints);
+          });
         },
       },
       (res) => {

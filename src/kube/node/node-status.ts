@@ -5,6 +5,7 @@
  * A condition keeps its lastTransitionTime until its status changes; every post refreshes
  * lastHeartbeatTime.
  */
+import { castDraft, produce } from "immer";
 import type { Micros } from "../../sim/time.js";
 import type { ConditionStatus, Node, NodeCondition, NodeConditionType } from "../objects/node.js";
 
@@ -69,5 +70,7 @@ export function withConditions(node: Node, desired: readonly Desired[], now: Mic
       lastTransitionTimeUs: old && old.status === d.status ? old.lastTransitionTimeUs : now,
     };
   });
-  return { ...node, status: { ...node.status, conditions } };
+  return produce(node, (draft) => {
+    draft.status.conditions = castDraft(conditions);
+  });
 }
