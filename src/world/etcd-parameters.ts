@@ -123,7 +123,7 @@ export const ETCD_PARAMETERS: readonly ParameterSpec[] = [
     default: 5,
     unit: "reads/s",
     summary: "Open-loop linearizable (default consistency) reads per second",
-    source: "assumption",
+    source: "assumption: a light background read load next to the writes (no public default; 0 disables it)",
   },
   {
     key: "workload.serializableReads",
@@ -131,7 +131,7 @@ export const ETCD_PARAMETERS: readonly ParameterSpec[] = [
     default: 5,
     unit: "reads/s",
     summary: "Open-loop serializable reads per second (served locally, may be stale)",
-    source: "assumption",
+    source: "assumption: a light background read load next to the writes (no public default; 0 disables it)",
   },
   {
     key: "workload.valueSize",

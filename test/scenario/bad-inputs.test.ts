@@ -23,6 +23,9 @@ import { installInfraSignals } from "../../src/world/infra-signals.js";
 import { buildInfraWorld } from "../../src/world/infra-world.js";
 import { ParameterSet } from "../../src/world/parameter-set.js";
 
+/** A bad file is refused within a second of work; the bound leaves headroom for a loaded CI machine. */
+const MAX_MS = 3000;
+
 const BAD = "test/fixtures/bad";
 /** The checks of a real run: the infrastructure world of the vsphere-vms model and its parameters. */
 const world = buildInfraWorld(new Simulation({ seed: 1 }), new ParameterSet(), "vsphere-vms");
@@ -170,7 +173,7 @@ describe("bad-input corpus", () => {
       const text = expectReadableFailure(result, path);
       expect(text.split("\n")[0]).toContain(`${path}:${at}: `);
       expect(text).toContain(says);
-      expect(ms).toBeLessThan(1000);
+      expect(ms).toBeLessThan(MAX_MS);
     });
   }
 });
@@ -189,13 +192,13 @@ describe("generated hostile inputs", () => {
     const { result, ms } = timedLoad(() => loadExperiment(path, resolvers));
     const text = expectReadableFailure(result, path);
     expect(text).toContain(`${path}:1:1: the file is too large (47.7 MiB); expected at most 256.0 KiB`);
-    expect(ms).toBeLessThan(1000);
+    expect(ms).toBeLessThan(MAX_MS);
   });
 
   it("refuses 50 MB of text in memory by its size", () => {
     const { result, ms } = timedLoad(() => loadExperimentText("a".repeat(50e6), "<stdin>", resolvers));
     expect(expectReadableFailure(result, "<stdin>")).toContain("too large");
-    expect(ms).toBeLessThan(1000);
+    expect(ms).toBeLessThan(MAX_MS);
   });
 
   // Each of these crashes, overflows or stalls the YAML parser when it is not stopped first.
@@ -225,7 +228,7 @@ describe("generated hostile inputs", () => {
     it(`stops ${h.name} with a located error`, () => {
       const { result, ms } = timedLoad(() => loadExperimentText(h.text(), "hostile.yaml", resolvers));
       expect(expectReadableFailure(result, "hostile.yaml")).toContain(h.says);
-      expect(ms).toBeLessThan(1000);
+      expect(ms).toBeLessThan(MAX_MS);
     });
   }
 });
