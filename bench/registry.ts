@@ -5,12 +5,14 @@
 import type { Benchmark } from "./benchmark.js";
 import { kernelBenchmark } from "./kernel.js";
 import { kubeBenchmark } from "./kube.js";
+import { raftBenchmark } from "./raft.js";
 import { soakBenchmark } from "./soak.js";
 import { sweepBenchmark } from "./sweep.js";
 
 /** The registered benchmarks. */
 export const BENCHMARKS: readonly Benchmark[] = [
   kernelBenchmark,
+  raftBenchmark,
   sweepBenchmark,
   soakBenchmark,
   kubeBenchmark,

@@ -52,7 +52,8 @@ export function runSoak(hours: number, log: (m: string) => void): SoakOutcome {
   let records = 0;
   const trace = new Trace().addSink({ write: () => void records++ });
   const sim = new Simulation({ seed: "soak", trace });
-  const network = new Network(sim, { latency: { kind: "lognormal", p50: 250, p99: 1000 } });
+  // The parameter registry's default LAN latency (uniform 200–600 µs).
+  const network = new Network(sim, { latency: { kind: "uniform", min: 200, max: 600 } });
   const hypervisor = new Hypervisor(sim, {
     network,
     fsyncLatency: { kind: "lognormal", p50: 2 * MILLISECOND, p99: 8 * MILLISECOND },
@@ -90,8 +91,8 @@ export function runSoak(hours: number, log: (m: string) => void): SoakOutcome {
   let peakRss = process.memoryUsage().rss;
   let heapAfterDay = 0;
   const { seconds } = timed(() => {
-    for (let h = 1; h <= hours; h++) {
-      sim.runUntil(h * HOUR);
+    for (let h = 1; h <= Math.ceil(hours); h++) {
+      sim.runUntil(Math.min(h, hours) * HOUR);
       const rss = process.memoryUsage().rss;
       if (rss > peakRss) peakRss = rss;
       if (h === Math.min(24, hours)) heapAfterDay = heapUsed();
@@ -158,10 +159,20 @@ export const soakBenchmark: Benchmark = {
           unit: "× real time",
         },
         { key: "peakRssBytes", label: "peak RSS", value: o.peakRssBytes, unit: "bytes" },
-        { key: "heapAfterFirstDayBytes", label: "heap after day 1", value: o.heapAfterFirstDayBytes, unit: "bytes" },
+        {
+          key: "heapAfterFirstDayBytes",
+          label: "heap after day 1",
+          value: o.heapAfterFirstDayBytes,
+          unit: "bytes",
+        },
         { key: "heapAtEndBytes", label: "heap at end", value: o.heapAtEndBytes, unit: "bytes" },
         { key: "eventsPerSec", label: "soak events", value: Math.round(rate), unit: "events/s" },
-        { key: "referenceEventsPerSec", label: "kernel hold loop", value: Math.round(refRate), unit: "events/s" },
+        {
+          key: "referenceEventsPerSec",
+          label: "kernel hold loop",
+          value: Math.round(refRate),
+          unit: "events/s",
+        },
         { key: "ratio", label: "soak / hold", value: Math.round((rate / refRate) * 1000) / 1000, unit: "×" },
         { key: "writesOk", label: "writes acknowledged", value: o.writesOk, unit: "" },
         { key: "writesFailed", label: "writes failed", value: o.writesFailed, unit: "" },

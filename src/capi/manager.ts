@@ -19,7 +19,7 @@
 import type { Hypervisor } from "../infra/hypervisor.js";
 import { sample } from "../sim/distribution.js";
 import type { Simulation } from "../sim/simulation.js";
-import { MINUTE, type Micros } from "../sim/time.js";
+import type { Micros } from "../sim/time.js";
 import { reconcileKubeadmConfig } from "./bootstrap/controller.js";
 import type { JoinEnvironment } from "./bootstrap/join-environment.js";
 import type { CapiContext } from "./context.js";
@@ -451,6 +451,3 @@ function tokenIdFor(name: string): string {
   }
   return s;
 }
-
-/** Default CAPI sync period (`--sync-period`, core/main.go). */
-export const DEFAULT_SYNC_PERIOD_US: Micros = 10 * MINUTE;

@@ -45,8 +45,6 @@ export interface JoinSettings {
   readonly controlPlaneSetup: Distribution;
   /** Time for a learner to catch up before kubeadm promotes it. */
   readonly learnerSync: Distribution;
-  /** kubelet start to Node registered and Ready (CNI, node status). */
-  readonly nodeReady: Distribution;
 }
 
 /** Everything the CAPI layer is configured with. */
@@ -128,7 +126,5 @@ export const DEFAULT_CAPI_SETTINGS: CapiSettings = {
     controlPlaneSetup: uniform(20 * s, 40 * s),
     // Assumption: a learner with a small keyspace catches up in seconds.
     learnerSync: uniform(5 * s, 15 * s),
-    // Assumption: kubelet start, CNI and the first Ready status.
-    nodeReady: uniform(15 * s, 40 * s),
   },
 };

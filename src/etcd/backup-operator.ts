@@ -19,8 +19,8 @@ import type { Simulation } from "../sim/simulation.js";
 import { type Micros, SECOND } from "../sim/time.js";
 import type { EtcdCluster } from "./cluster.js";
 import { ETCD_UNIT } from "./etcd-unit.js";
-import type { EtcdOperator } from "./operator.js";
 import type { HealthRow } from "./etcdctl-format.js";
+import type { EtcdOperator } from "./operator.js";
 
 /** Settings of the backup operator. */
 export interface BackupOperatorOptions {
@@ -90,7 +90,8 @@ export class BackupOperator {
     for (const h of this.hosts()) {
       const m = this.cluster.member(h);
       if (m === undefined || m.raft === null) continue;
-      if (best === undefined || m.store.revision > best.revision) best = { host: h, revision: m.store.revision };
+      if (best === undefined || m.store.revision > best.revision)
+        best = { host: h, revision: m.store.revision };
     }
     if (best === undefined || this.cluster.state.leader === "") return;
     const name = `etcd-backup-${String(++this.saved).padStart(4, "0")}`;
@@ -148,7 +149,11 @@ export class BackupOperator {
       if (s !== undefined && this.running(h)) s.kill(ETCD_UNIT, "etcd-operator: disaster recovery");
       this.operator.wipeIfPresent(h);
     }
-    this.operator.snapshotRestore(seed, { backup, members: [seed], token: `etcd-operator-restore-${backup}` });
+    this.operator.snapshotRestore(seed, {
+      backup,
+      members: [seed],
+      token: `etcd-operator-restore-${backup}`,
+    });
     this.operator.start(seed);
     this.phase = "growing";
   }

@@ -86,6 +86,7 @@ interface EndpointState {
 }
 
 interface PendingRequest {
+  readonly id: number;
   readonly op: ClientOp;
   readonly done: (r: Result<unknown>) => void;
   readonly deadlineUs: number;
@@ -93,8 +94,10 @@ interface PendingRequest {
   /** Where it was sent; undefined while it waits for a ready endpoint. */
   endpoint: EndpointState | undefined;
   finished: boolean;
-  /** Cancels the deadline timer. */
+  /** Cancels the deadline timer (custom schedulers). */
   cancelDeadline: (() => void) | undefined;
+  /** The deadline's kernel event (default scheduler), or -1. */
+  deadlineEvent: number;
 }
 
 interface WatchState {
@@ -128,6 +131,9 @@ export class EtcdNetworkClient implements EtcdClient {
   private readonly keepAliveTimeoutUs: Micros;
   private readonly dialTimeoutUs: Micros;
   private readonly schedule: (delayUs: Micros, fn: () => void) => () => void;
+  /** False: deadlines are kernel events with a shared handler (no closure per request). */
+  private readonly customSchedule: boolean;
+  private readonly deadlineFn = (p: PendingRequest): void => this.deadline(p);
 
   constructor(
     private readonly sim: Simulation,
@@ -142,6 +148,7 @@ export class EtcdNetworkClient implements EtcdClient {
     this.timeoutUs = options.requestTimeoutUs ?? 10 * SECOND;
     this.keepAliveTimeUs = options.keepAliveTimeUs ?? 30 * SECOND;
     this.keepAliveTimeoutUs = options.keepAliveTimeoutUs ?? 10 * SECOND;
+    this.customSchedule = options.schedule !== undefined;
     this.schedule =
       options.schedule ??
       ((d, fn) => {
@@ -163,7 +170,13 @@ export class EtcdNetworkClient implements EtcdClient {
 
   // ---------------------------------------------------------------- EtcdClient
 
-  put(key: string, value: unknown, bytes: number, done: Callback<PutResponse>, options?: RequestOptions): void {
+  put(
+    key: string,
+    value: unknown,
+    bytes: number,
+    done: Callback<PutResponse>,
+    options?: RequestOptions,
+  ): void {
     this.call({ type: "put", key, value, bytes }, done as Callback<unknown>, options);
   }
 
@@ -182,7 +195,11 @@ export class EtcdNetworkClient implements EtcdClient {
     );
   }
 
-  delete(key: string, done: Callback<DeleteResponse>, options?: { readonly prefix?: boolean } & RequestOptions): void {
+  delete(
+    key: string,
+    done: Callback<DeleteResponse>,
+    options?: { readonly prefix?: boolean } & RequestOptions,
+  ): void {
     this.call({ type: "delete", key, prefix: options?.prefix ?? false }, done as Callback<unknown>, options);
   }
 
@@ -231,7 +248,13 @@ export class EtcdNetworkClient implements EtcdClient {
   }
 
   /** `etcdctl member add --peer-urls=… [--learner]` for a member that will run on `host`. */
-  memberAdd(host: string, peerUrl: string, learner: boolean, done: Callback<MemberListEntry[]>, options?: CallOptions): void {
+  memberAdd(
+    host: string,
+    peerUrl: string,
+    learner: boolean,
+    done: Callback<MemberListEntry[]>,
+    options?: CallOptions,
+  ): void {
     this.call({ type: "memberAdd", host, peerUrl, learner }, done as Callback<unknown>, options);
   }
 
@@ -272,6 +295,7 @@ export class EtcdNetworkClient implements EtcdClient {
     const pinned = pinnedHost !== undefined;
     const timeout = options?.timeoutUs ?? this.timeoutUs;
     const p: PendingRequest = {
+      id,
       op,
       done,
       deadlineUs: this.sim.now + timeout,
@@ -279,15 +303,15 @@ export class EtcdNetworkClient implements EtcdClient {
       endpoint: pinned ? this.endpointFor(pinnedHost) : this.pick(),
       finished: false,
       cancelDeadline: undefined,
+      deadlineEvent: -1,
     };
     this.pending.set(id, p);
-    p.cancelDeadline = this.schedule(timeout, () => {
-      p.cancelDeadline = undefined;
-      if (p.finished) return;
-      const ep = p.endpoint;
-      this.finish(id, p, { ok: false, error: ERR_DEADLINE });
-      if (ep !== undefined && !p.pinned) this.notReady(ep);
-    });
+    if (this.customSchedule) {
+      p.cancelDeadline = this.schedule(timeout, () => {
+        p.cancelDeadline = undefined;
+        this.deadline(p);
+      });
+    } else p.deadlineEvent = this.sim.after(timeout, this.deadlineFn, p);
     if (p.endpoint === undefined) this.waiting.push(id);
     else this.attempt(id, p, p.endpoint);
   }
@@ -320,6 +344,14 @@ export class EtcdNetworkClient implements EtcdClient {
     }
   }
 
+  private deadline(p: PendingRequest): void {
+    p.deadlineEvent = -1;
+    if (p.finished) return;
+    const ep = p.endpoint;
+    this.finish(p.id, p, { ok: false, error: ERR_DEADLINE });
+    if (ep !== undefined && !p.pinned) this.notReady(ep);
+  }
+
   private finish(id: number, p: PendingRequest, r: Result<unknown>): void {
     if (p.finished) return;
     p.finished = true;
@@ -327,6 +359,10 @@ export class EtcdNetworkClient implements EtcdClient {
     if (p.cancelDeadline !== undefined) {
       p.cancelDeadline();
       p.cancelDeadline = undefined;
+    }
+    if (p.deadlineEvent >= 0) {
+      this.sim.cancel(p.deadlineEvent);
+      p.deadlineEvent = -1;
     }
     p.done(r);
   }
@@ -450,7 +486,8 @@ export class EtcdNetworkClient implements EtcdClient {
   private connectionLost(host: string): void {
     const ep = this.endpointFor(host);
     this.notReady(ep);
-    for (const w of [...this.watches.values()]) if (w.endpoint.host === host) this.endWatch(w, ERR_STREAM_BROKEN);
+    for (const w of [...this.watches.values()])
+      if (w.endpoint.host === host) this.endWatch(w, ERR_STREAM_BROKEN);
   }
 
   // ---------------------------------------------------------------- replies
@@ -494,6 +531,7 @@ export class EtcdNetworkClient implements EtcdClient {
       if (p.op.type === "range" && !p.pinned && this.sim.now < p.deadlineUs) this.reroute(id, p);
       else this.finish(id, p, { ok: false, error: ERR_STREAM_BROKEN });
     }
-    for (const w of [...this.watches.values()]) if (w.endpoint.host === host) this.endWatch(w, ERR_STREAM_BROKEN);
+    for (const w of [...this.watches.values()])
+      if (w.endpoint.host === host) this.endWatch(w, ERR_STREAM_BROKEN);
   }
 }

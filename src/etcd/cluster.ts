@@ -21,8 +21,8 @@
  *   `etcdctl endpoint health` would call healthy; 0 without a leader.
  */
 import type { Network } from "../infra/network.js";
-import { observeEvent, observeReady, RaftInvariantChecker } from "../raft/invariants.js";
 import type { RaftEvent } from "../raft/events.js";
+import { observeEvent, observeReady, RaftInvariantChecker } from "../raft/invariants.js";
 import type { Ready } from "../raft/ready.js";
 import { type ConfChange, NONE, type NodeId } from "../raft/types.js";
 import type { Simulation } from "../sim/simulation.js";
@@ -157,7 +157,8 @@ export class EtcdCluster implements MemberObserver {
    */
   survivingStore(): MvccStore | undefined {
     let inc = 0;
-    for (const d of this.hostData.values()) if (d.intact && d.store !== undefined && d.incarnation > inc) inc = d.incarnation;
+    for (const d of this.hostData.values())
+      if (d.intact && d.store !== undefined && d.incarnation > inc) inc = d.incarnation;
     let best: HostData | undefined;
     for (const d of this.hostData.values()) {
       if (!d.intact || d.store === undefined || d.incarnation !== inc) continue;
@@ -187,7 +188,13 @@ export class EtcdCluster implements MemberObserver {
     if (this.members.get(m.host) === m) this.members.delete(m.host);
     const d = this.data(m.host);
     if (m.raft !== null) d.applied = m.raft.applied;
-    this.sim.emit("etcd.role", m.host, { member: m.name, role: "stopped", term: m.raft?.term ?? 0, leader: "", how });
+    this.sim.emit("etcd.role", m.host, {
+      member: m.name,
+      role: "stopped",
+      term: m.raft?.term ?? 0,
+      leader: "",
+      how,
+    });
     this.scheduleEvaluate();
   }
 
@@ -219,7 +226,8 @@ export class EtcdCluster implements MemberObserver {
     observeReady(checker, raft, rd);
     if (checker.violationCount !== before) this.report(inc);
     const d = this.data(m.host);
-    if (rd.committedEntries.length > 0) d.applied = rd.committedEntries[rd.committedEntries.length - 1]!.index;
+    if (rd.committedEntries.length > 0)
+      d.applied = rd.committedEntries[rd.committedEntries.length - 1]!.index;
     else if (rd.snapshot !== null) d.applied = rd.snapshot.index;
     if (!d.intact && d.store === m.store && d.applied >= d.mustReach) d.intact = true;
     if (++this.readiesSinceForget >= FORGET_EVERY_READIES) {
@@ -305,7 +313,11 @@ export class EtcdCluster implements MemberObserver {
     const done = this.reported.get(incarnation) ?? 0;
     for (let i = done; i < c.findings.length; i++) {
       const f = c.findings[i]!;
-      this.sim.emit("invariant.violated", "etcd", { invariant: f.kind, message: f.message, lineage: incarnation });
+      this.sim.emit("invariant.violated", "etcd", {
+        invariant: f.kind,
+        message: f.message,
+        lineage: incarnation,
+      });
     }
     this.reported.set(incarnation, c.findings.length);
   }
@@ -344,7 +356,8 @@ export class EtcdCluster implements MemberObserver {
     const d = this.hostData.get(host);
     if (d === undefined) return;
     let commit = 0;
-    for (const m of this.members.values()) if (m.raft !== null && m.raft.commit > commit) commit = m.raft.commit;
+    for (const m of this.members.values())
+      if (m.raft !== null && m.raft.commit > commit) commit = m.raft.commit;
     d.intact = false;
     d.store = undefined;
     d.mustReach = Math.max(commit, d.applied);
@@ -359,7 +372,10 @@ export class EtcdCluster implements MemberObserver {
       const hd = this.hostData.get(info.host);
       if (hd === undefined || hd.intact) intact++;
     }
-    if (intact < Math.floor(voters.length / 2) + 1 && !this.destructions.some((x) => x.reason.startsWith("majority"))) {
+    if (
+      intact < Math.floor(voters.length / 2) + 1 &&
+      !this.destructions.some((x) => x.reason.startsWith("majority"))
+    ) {
       this.markDataDestroyed(`majority data-dir loss (${why} on ${host})`);
     }
   }
@@ -384,7 +400,9 @@ export class EtcdCluster implements MemberObserver {
     for (const m of running) byId.set(m.selfId, m);
     const net = this.network;
     const linked = (a: EtcdMember, b: EtcdMember): boolean =>
-      a === b || (net.reachable(a.host, b.host, PEER_PORT) === true && net.reachable(b.host, a.host, PEER_PORT) === true);
+      a === b ||
+      (net.reachable(a.host, b.host, PEER_PORT) === true &&
+        net.reachable(b.host, a.host, PEER_PORT) === true);
 
     const leader = this.leader();
     let leaderName = "";

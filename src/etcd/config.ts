@@ -51,7 +51,11 @@ export interface EtcdConfig {
 }
 
 /** Defaults per version, from the sources in the file header. */
-export function versionDefaults(version: EtcdVersion): { preVote: boolean; snapshotCount: number; memorySnapshotCount: number } {
+export function versionDefaults(version: EtcdVersion): {
+  preVote: boolean;
+  snapshotCount: number;
+  memorySnapshotCount: number;
+} {
   switch (version) {
     case "3.4":
       return { preVote: false, snapshotCount: 100_000, memorySnapshotCount: 0 };
@@ -104,7 +108,8 @@ export function validateConfig(c: EtcdConfig): void {
       `--election-timeout[${c.electionTimeoutUs / MILLISECOND}ms] should be at least as 5 times as --heartbeat-interval[${c.heartbeatUs / MILLISECOND}ms]`,
     );
   }
-  if (c.electionTimeoutUs > 50 * SECOND) throw new EtcdConfigError("--election-timeout is longer than 50000 ms");
+  if (c.electionTimeoutUs > 50 * SECOND)
+    throw new EtcdConfigError("--election-timeout is longer than 50000 ms");
   if (!(c.snapshotCount >= 1)) throw new EtcdConfigError("--snapshot-count must be >= 1");
 }
 

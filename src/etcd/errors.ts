@@ -64,4 +64,7 @@ export const ERR_UNAVAILABLE = err("unavailable", "rpc error: code = Unavailable
 /** The client's own deadline passed. */
 export const ERR_DEADLINE = err("deadlineExceeded", "context deadline exceeded");
 /** A watch stream broke (member died, keepalive failed). */
-export const ERR_STREAM_BROKEN = err("unavailable", "rpc error: code = Unavailable desc = transport is closing");
+export const ERR_STREAM_BROKEN = err(
+  "unavailable",
+  "rpc error: code = Unavailable desc = transport is closing",
+);

@@ -23,7 +23,11 @@ export interface EtcdUnitOptions {
 }
 
 /** The unit spec for a VM whose flags are `unit`. */
-export function etcdUnitSpec(unit: EtcdUnitConfig, setup: MemberSetup, options: EtcdUnitOptions = {}): UnitSpec {
+export function etcdUnitSpec(
+  unit: EtcdUnitConfig,
+  setup: MemberSetup,
+  options: EtcdUnitOptions = {},
+): UnitSpec {
   return {
     name: ETCD_UNIT,
     start: (ctx) => new EtcdMember(ctx, unit, setup),

@@ -14,7 +14,8 @@ export function etcdctlTable(headers: readonly string[], rows: readonly (readonl
     return " ".repeat(left) + s + " ".repeat(w - s.length - left);
   };
   const head = `|${headers.map((h, i) => ` ${centre(h, widths[i]!)} `).join("|")}|`;
-  const line = (cells: readonly string[]) => `|${cells.map((c, i) => ` ${c.padStart(widths[i]!)} `).join("|")}|`;
+  const line = (cells: readonly string[]) =>
+    `|${cells.map((c, i) => ` ${c.padStart(widths[i]!)} `).join("|")}|`;
   return [rule, head, rule, ...rows.map(line), rule].join("\n");
 }
 
@@ -48,7 +49,18 @@ export type StatusRow = { readonly endpoint: string } & (
 export function endpointStatusTable(rows: readonly StatusRow[]): string {
   const ok = rows.filter((r): r is StatusRow & { status: MemberStatus } => "status" in r);
   const table = etcdctlTable(
-    ["ENDPOINT", "ID", "VERSION", "DB SIZE", "IS LEADER", "IS LEARNER", "RAFT TERM", "RAFT INDEX", "RAFT APPLIED INDEX", "ERRORS"],
+    [
+      "ENDPOINT",
+      "ID",
+      "VERSION",
+      "DB SIZE",
+      "IS LEADER",
+      "IS LEARNER",
+      "RAFT TERM",
+      "RAFT INDEX",
+      "RAFT APPLIED INDEX",
+      "ERRORS",
+    ],
     ok.map((r) => [
       r.endpoint,
       r.status.idHex,

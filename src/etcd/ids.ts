@@ -32,7 +32,8 @@ export function raftIdOf(hex: string): NodeId {
  * `member add` (etcd mixes `time.Now()` in, so re-adding the same URL gives a new ID).
  */
 export function memberIdOf(peerUrls: readonly string[], clusterToken: string, addedAtUs?: number): MemberId {
-  const text = [...peerUrls].sort().join("") + clusterToken + (addedAtUs === undefined ? "" : String(addedAtUs));
+  const text =
+    [...peerUrls].sort().join("") + clusterToken + (addedAtUs === undefined ? "" : String(addedAtUs));
   const hex = sha1Hex(text).slice(0, 16);
   return { hex, raft: raftIdOf(hex) };
 }

@@ -29,8 +29,8 @@ import type { Endpoint, Network } from "../infra/network.js";
 import type { RefusedHandler, SendOptions } from "../infra/network-types.js";
 import type { Process, ProcessContext } from "../infra/services.js";
 import type { RaftEvent } from "../raft/events.js";
-import { messageBytes } from "../raft/messages.js";
 import { RaftAssertionError } from "../raft/log.js";
+import { messageBytes } from "../raft/messages.js";
 import { RaftNode } from "../raft/raft.js";
 import type { Ready } from "../raft/ready.js";
 import type { RaftStartState } from "../raft/requests.js";
@@ -243,7 +243,9 @@ export class EtcdMember implements Process, MemberHost {
         this.raft?.reportUnreachable(info.id.raft);
       },
     };
-    this.peerEndpoint = this.network.listen(this.host, PEER_PORT, (m: PeerWire, from: string) => this.onPeer(m, from));
+    this.peerEndpoint = this.network.listen(this.host, PEER_PORT, (m: PeerWire, from: string) =>
+      this.onPeer(m, from),
+    );
     if (this.storage.hasData()) this.restart();
     else if (unit.initialClusterState === "new") this.bootstrapNew();
     else this.join();
@@ -366,13 +368,29 @@ export class EtcdMember implements Process, MemberHost {
     let index = Math.max(base, hs.commit);
     const others = [...voters, ...learners].filter((id) => id !== self).sort((a, b) => a - b);
     for (const nodeId of others) {
-      entries.push({ term: hs.term, index: ++index, type: "confChange", data: { type: "remove", nodeId }, bytes: 64 });
+      entries.push({
+        term: hs.term,
+        index: ++index,
+        type: "confChange",
+        data: { type: "remove", nodeId },
+        bytes: 64,
+      });
     }
     if (!voters.has(self)) {
-      entries.push({ term: hs.term, index: ++index, type: "confChange", data: { type: "addVoter", nodeId: self }, bytes: 64 });
+      entries.push({
+        term: hs.term,
+        index: ++index,
+        type: "confChange",
+        data: { type: "addVoter", nodeId: self },
+        bytes: 64,
+      });
     }
     const newHs: HardState = { term: hs.term, vote: hs.vote, commit: index };
-    this.storage.rewrite(newHs, snap, entries.filter((e) => e.index > base));
+    this.storage.rewrite(
+      newHs,
+      snap,
+      entries.filter((e) => e.index > base),
+    );
     const identity: MemberIdentity = {
       ...state.identity,
       incarnation: this.observer.newIncarnation(state.identity.clusterId),
@@ -416,12 +434,20 @@ export class EtcdMember implements Process, MemberHost {
     const ask = (): void => {
       if (!this.running || this.raft !== null) return;
       if (this.sim.now - startedAt >= JOIN_GIVE_UP_US) {
-        this.fatal("cannot fetch cluster info from peer urls: could not retrieve cluster information from the given URLs");
+        this.fatal(
+          "cannot fetch cluster info from peer urls: could not retrieve cluster information from the given URLs",
+        );
         return;
       }
       for (const im of this.unit.initialCluster) {
         if (im.host === this.host) continue;
-        this.network.send(this.host, im.host, PEER_PORT, { kind: "membersRequest", replyHost: this.host }, CONTROL_BYTES);
+        this.network.send(
+          this.host,
+          im.host,
+          PEER_PORT,
+          { kind: "membersRequest", replyHost: this.host },
+          CONTROL_BYTES,
+        );
       }
       this.after(JOIN_RETRY_US, ask);
     };
@@ -432,7 +458,9 @@ export class EtcdMember implements Process, MemberHost {
     if (this.raft !== null || this.identity !== undefined) return;
     const me = m.membership.members.find((i) => i.host === this.host);
     if (me === undefined) {
-      this.fatal(`member "${this.unit.name}" has no entry in the existing cluster's membership (was it added with member add?)`);
+      this.fatal(
+        `member "${this.unit.name}" has no entry in the existing cluster's membership (was it added with member add?)`,
+      );
       return;
     }
     const identity: MemberIdentity = {
@@ -453,7 +481,14 @@ export class EtcdMember implements Process, MemberHost {
   private memberInfoFor(name: string, host: string, token: string): MemberInfo {
     const address = this.network.hostAddress(host);
     const peerUrl = peerUrlOf(address);
-    return { id: memberIdOf([peerUrl], token), name, host, peerUrl, clientUrl: clientUrlOf(address), isLearner: false };
+    return {
+      id: memberIdOf([peerUrl], token),
+      name,
+      host,
+      peerUrl,
+      clientUrl: clientUrlOf(address),
+      isLearner: false,
+    };
   }
 
   private adopt(identity: MemberIdentity): void {
@@ -566,7 +601,13 @@ export class EtcdMember implements Process, MemberHost {
 
   private linkHeartbeats(hello: boolean): void {
     for (const id of this.peerIds()) {
-      this.sendPeer(id, { kind: "linkHeartbeat", from: this.selfId, hello }, CONTROL_BYTES, 0, this.peerSendOptions.onRefused);
+      this.sendPeer(
+        id,
+        { kind: "linkHeartbeat", from: this.selfId, hello },
+        CONTROL_BYTES,
+        0,
+        this.peerSendOptions.onRefused,
+      );
     }
     if (hello) this.every(LINK_HEARTBEAT_US, () => this.linkHeartbeats(false));
   }
@@ -576,7 +617,11 @@ export class EtcdMember implements Process, MemberHost {
     const raft = this.raft;
     if (raft === null) return;
     this.tickTimer!.start(this.config.heartbeatUs);
-    this.guard(() => raft.tick());
+    try {
+      raft.tick();
+    } catch (e) {
+      this.panicked(e);
+    }
     if (!this.running) return;
     this.peers.expire();
     if (raft.leader === NONE && this.noLeaderSinceUs >= 0 && this.watches.size > 0) {
@@ -585,14 +630,18 @@ export class EtcdMember implements Process, MemberHost {
       }
     }
     this.maybePublish();
-    this.guard(() => this.process());
+    this.process();
   }
 
   // ---------------------------------------------------------------- the Raft loop
 
   /** Handles every pending Ready (etcd's raftNode loop); a Raft panic ends the process. */
   private process(): void {
-    this.guard(() => this.drainReady());
+    try {
+      this.drainReady();
+    } catch (e) {
+      this.panicked(e);
+    }
   }
 
   private drainReady(): void {
@@ -610,20 +659,31 @@ export class EtcdMember implements Process, MemberHost {
       }
       if (rd.mustSync) {
         this.readyBusy = true;
-        this.storage.fsync(() => {
-          if (!this.running) return;
-          this.readyBusy = false;
-          this.guard(() => {
-            this.finishReady(rd, leader);
-            this.process();
-          });
-        });
+        this.syncing = rd;
+        this.syncingSent = leader;
+        this.storage.fsync(this.synced);
         return;
       }
       this.finishReady(rd, leader);
     }
     if (this.removedSelf && this.running) this.removed();
   }
+
+  /** The Ready waiting for its fsync (one at a time), and whether its messages already left. */
+  private syncing: Ready | null = null;
+  private syncingSent = false;
+  private readonly synced = (): void => {
+    const rd = this.syncing;
+    if (!this.running || rd === null) return;
+    this.syncing = null;
+    this.readyBusy = false;
+    try {
+      this.finishReady(rd, this.syncingSent);
+      this.drainReady();
+    } catch (e) {
+      this.panicked(e);
+    }
+  };
 
   private finishReady(rd: Ready, sent: boolean): void {
     const raft = this.raft!;
@@ -659,7 +719,8 @@ export class EtcdMember implements Process, MemberHost {
       if (ss.leader !== NONE) {
         this.leaderElectedAtUs = this.sim.now;
         this.noLeaderSinceUs = -1;
-        if (prev === NONE) this.log.info("raft", `raft.node: ${self} elected leader ${this.hexOf(ss.leader)} at term ${term}`);
+        if (prev === NONE)
+          this.log.info("raft", `raft.node: ${self} elected leader ${this.hexOf(ss.leader)} at term ${term}`);
         else
           this.log.info(
             "raft",
@@ -697,13 +758,26 @@ export class EtcdMember implements Process, MemberHost {
         return;
       case "transfer":
         if (e.phase === "started")
-          this.log.info("raft", `${self} [term ${e.term}] starts to transfer leadership to ${this.hexOf(e.transferee)}`);
+          this.log.info(
+            "raft",
+            `${self} [term ${e.term}] starts to transfer leadership to ${this.hexOf(e.transferee)}`,
+          );
         else if (e.phase === "timeoutNowSent")
-          this.log.info("raft", `${self} sends MsgTimeoutNow to ${this.hexOf(e.transferee)} immediately as it already has up-to-date log`);
-        else this.log.info("raft", `${self} [term ${e.term}] abort previous leadership transfer to ${this.hexOf(e.transferee)}`);
+          this.log.info(
+            "raft",
+            `${self} sends MsgTimeoutNow to ${this.hexOf(e.transferee)} immediately as it already has up-to-date log`,
+          );
+        else
+          this.log.info(
+            "raft",
+            `${self} [term ${e.term}] abort previous leadership transfer to ${this.hexOf(e.transferee)}`,
+          );
         return;
       case "snapshotRestored":
-        this.log.info("raft", `${self} [commit: ${e.index}] restored snapshot [index: ${e.index}, term: ${e.snapshotTerm}]`);
+        this.log.info(
+          "raft",
+          `${self} [commit: ${e.index}] restored snapshot [index: ${e.index}, term: ${e.snapshotTerm}]`,
+        );
         return;
       default:
         return;
@@ -871,7 +945,11 @@ export class EtcdMember implements Process, MemberHost {
         return;
       case "versionRequest":
         if (!this.acceptFrom(m.from, fromHost)) return;
-        this.sendPeer(m.from, { kind: "versionResponse", from: this.selfId, version: this.config.version }, CONTROL_BYTES);
+        this.sendPeer(
+          m.from,
+          { kind: "versionResponse", from: this.selfId, version: this.config.version },
+          CONTROL_BYTES,
+        );
         return;
       case "versionResponse":
         this.versions.answered(m.from);
@@ -895,10 +973,12 @@ export class EtcdMember implements Process, MemberHost {
     if (raft === null) return;
     if (!this.acceptFrom(m.from, fromHost)) return;
     this.peers.heard(m.from);
-    this.guard(() => {
+    try {
       raft.step(m);
-      this.process();
-    });
+      this.drainReady();
+    } catch (e) {
+      this.panicked(e);
+    }
   }
 
   /**
@@ -911,10 +991,15 @@ export class EtcdMember implements Process, MemberHost {
     try {
       fn();
     } catch (e) {
-      if (!(e instanceof RaftAssertionError)) throw e;
-      this.log.error("raft", `panic: ${e.message}`);
-      this.exitWith(`panic: ${e.message}`);
+      this.panicked(e);
     }
+  }
+
+  private panicked(e: unknown): void {
+    if (!(e instanceof RaftAssertionError)) throw e;
+    if (!this.running) return;
+    this.log.error("raft", `panic: ${e.message}`);
+    this.exitWith(`panic: ${e.message}`);
   }
 
   /**
@@ -973,7 +1058,10 @@ export class EtcdMember implements Process, MemberHost {
         this.proposeWrite({ type: "delete", key: op.key, prefix: op.prefix }, respond);
         return;
       case "txn":
-        this.proposeWrite({ type: "txn", compares: op.compares, success: op.success, failure: op.failure }, respond);
+        this.proposeWrite(
+          { type: "txn", compares: op.compares, success: op.success, failure: op.failure },
+          respond,
+        );
         return;
       case "range":
         this.range(op, respond);
@@ -1004,7 +1092,10 @@ export class EtcdMember implements Process, MemberHost {
     }
   }
 
-  private range(op: Extract<ClientOp, { type: "range" }>, respond: (r: Result<unknown>, bytes?: number) => void): void {
+  private range(
+    op: Extract<ClientOp, { type: "range" }>,
+    respond: (r: Result<unknown>, bytes?: number) => void,
+  ): void {
     const serve = (): void => {
       const r = this.store.range(op.key, op.prefix, op.limit, op.keysOnly);
       let bytes = CONTROL_BYTES;
@@ -1130,7 +1221,12 @@ export class EtcdMember implements Process, MemberHost {
     this.process();
   }
 
-  private memberAdd(host: string, peerUrl: string, learner: boolean, respond: (r: Result<unknown>) => void): void {
+  private memberAdd(
+    host: string,
+    peerUrl: string,
+    learner: boolean,
+    respond: (r: Result<unknown>) => void,
+  ): void {
     if (this.raft === null) {
       respond(fail(ERR_STOPPED));
       return;
@@ -1142,7 +1238,14 @@ export class EtcdMember implements Process, MemberHost {
     }
     const address = this.network.hostAddress(host);
     const id = memberIdOf([peerUrl], this.unit.token, this.sim.now);
-    const member: MemberInfo = { id, name: "", host, peerUrl, clientUrl: clientUrlOf(address), isLearner: learner };
+    const member: MemberInfo = {
+      id,
+      name: "",
+      host,
+      peerUrl,
+      clientUrl: clientUrlOf(address),
+      isLearner: learner,
+    };
     const reqId = this.nextReqId++;
     const context: ConfChangeRequest = { member, origin: this.selfId, reqId };
     this.proposeConf({ type: learner ? "addLearner" : "addVoter", nodeId: id.raft, context }, respond, reqId);
@@ -1199,7 +1302,11 @@ export class EtcdMember implements Process, MemberHost {
       respond(fail(ERR_MEMBER_NOT_FOUND));
       return;
     }
-    const problem = checkPromote(this.reconfigView(), target.id.raft, raft.learnerInSync(target.id.raft, READY_PERCENT));
+    const problem = checkPromote(
+      this.reconfigView(),
+      target.id.raft,
+      raft.learnerInSync(target.id.raft, READY_PERCENT),
+    );
     if (problem !== null) {
       respond(fail(problem));
       return;
@@ -1223,7 +1330,13 @@ export class EtcdMember implements Process, MemberHost {
     const me = this.membership.get(this.selfId);
     if (me === undefined) return;
     const reqId = this.nextReqId++;
-    const p: Proposal = { kind: "publish", origin: this.selfId, reqId, name: this.unit.name, clientUrl: me.clientUrl };
+    const p: Proposal = {
+      kind: "publish",
+      origin: this.selfId,
+      reqId,
+      name: this.unit.name,
+      clientUrl: me.clientUrl,
+    };
     if (raft.propose(p, 128) === "dropped") return;
     this.publishPending = true;
     this.publishReqId = reqId;
@@ -1336,7 +1449,8 @@ export class EtcdMember implements Process, MemberHost {
         this.log.info("etcdserver", `leadership transfer starting: ${this.idHex} → ${this.hexOf(best)}`);
         this.transferTo(best, (done) => {
           if (done) this.log.info("etcdserver", "leadership transfer finished");
-          else this.log.warn("etcdserver", "failed to transfer leadership before shutdown (request timed out)");
+          else
+            this.log.warn("etcdserver", "failed to transfer leadership before shutdown (request timed out)");
           this.shutdown("terminated");
           exited();
         });
@@ -1386,7 +1500,13 @@ export class EtcdMember implements Process, MemberHost {
     this.watches.clients(conns);
     for (const key of conns) {
       const at = key.lastIndexOf(":");
-      this.network.send(this.host, key.slice(0, at), Number(key.slice(at + 1)), { kind: "reset" } satisfies ClientReply, 0);
+      this.network.send(
+        this.host,
+        key.slice(0, at),
+        Number(key.slice(at + 1)),
+        { kind: "reset" } satisfies ClientReply,
+        0,
+      );
     }
     this.observer.stopped(this, how);
   }

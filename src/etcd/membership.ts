@@ -122,7 +122,8 @@ export class Membership {
         const existing = this.byId.get(cc.nodeId);
         if (existing) {
           // addVoter on a learner promotes it (ConfChange v1 semantics).
-          if (cc.type === "addVoter" && existing.isLearner) this.byId.set(cc.nodeId, { ...existing, isLearner: false });
+          if (cc.type === "addVoter" && existing.isLearner)
+            this.byId.set(cc.nodeId, { ...existing, isLearner: false });
           return;
         }
         if (!info) return;
@@ -155,6 +156,10 @@ export class Membership {
 
   /** Plain-data copy for snapshots. */
   image(): MembershipImage {
-    return { clusterId: this.clusterId, members: this.list(), removed: [...this.removedIds].sort((a, b) => a - b) };
+    return {
+      clusterId: this.clusterId,
+      members: this.list(),
+      removed: [...this.removedIds].sort((a, b) => a - b),
+    };
   }
 }

@@ -158,7 +158,10 @@ export class MvccStore {
         case "put": {
           const prev = this.putAt(op.key, op.value, op.bytes, rev, events);
           wrote = true;
-          responses.push({ type: "put", response: prev ? { revision: rev, prevKv: prev } : { revision: rev } });
+          responses.push({
+            type: "put",
+            response: prev ? { revision: rev, prevKv: prev } : { revision: rev },
+          });
           break;
         }
         case "delete": {
@@ -207,7 +210,13 @@ export class MvccStore {
     }
   }
 
-  private putAt(key: string, value: unknown, bytes: number, rev: number, events: WatchEvent[]): KeyValue | undefined {
+  private putAt(
+    key: string,
+    value: unknown,
+    bytes: number,
+    rev: number,
+    events: WatchEvent[],
+  ): KeyValue | undefined {
     const prev = this.kvs.get(key);
     const kv: KeyValue = {
       key,
@@ -238,7 +247,14 @@ export class MvccStore {
     for (const kv of victims) {
       this.kvs.delete(kv.key);
       this.bytes -= kv.bytes + keyBytes(kv.key);
-      const tomb: KeyValue = { key: kv.key, value: undefined, bytes: 0, createRevision: 0, modRevision: rev, version: 0 };
+      const tomb: KeyValue = {
+        key: kv.key,
+        value: undefined,
+        bytes: 0,
+        createRevision: 0,
+        modRevision: rev,
+        version: 0,
+      };
       const ev: WatchEvent = { type: "delete", kv: tomb, prevKv: kv };
       this.record(rev, ev);
       events.push(ev);

@@ -18,8 +18,8 @@ import type { Snapshot } from "../raft/types.js";
 import type { Simulation } from "../sim/simulation.js";
 import { SECOND } from "../sim/time.js";
 import type { BackupStore } from "./backups.js";
-import type { Result } from "./client-api.js";
 import { EtcdNetworkClient } from "./client.js";
+import type { Result } from "./client-api.js";
 import type { EtcdCluster } from "./cluster.js";
 import { ETCD_UNIT } from "./etcd-unit.js";
 import {
@@ -121,7 +121,11 @@ export class EtcdOperator {
   /** `etcdctl member list -w table`. */
   memberList(done?: (r: Result<MemberListEntry[]>) => void): void {
     this.all().memberList((r) => {
-      this.record("etcdctl member list -w table", r.ok, r.ok ? memberListTable(r.value) : `Error: ${r.error.message}`);
+      this.record(
+        "etcdctl member list -w table",
+        r.ok,
+        r.ok ? memberListTable(r.value) : `Error: ${r.error.message}`,
+      );
       done?.(r);
     });
   }
@@ -226,7 +230,11 @@ export class EtcdOperator {
             const all = rows as HealthRow[];
             const bad = all.some((x) => !x.healthy);
             if (traced)
-              this.record("etcdctl endpoint health -w table", !bad, endpointHealthTable(all) + (bad ? "\nError: unhealthy cluster" : ""));
+              this.record(
+                "etcdctl endpoint health -w table",
+                !bad,
+                endpointHealthTable(all) + (bad ? "\nError: unhealthy cluster" : ""),
+              );
             done?.(all);
           }
         },
@@ -245,7 +253,11 @@ export class EtcdOperator {
         rows[i] = r.ok ? { endpoint, status: r.value } : { endpoint, error: r.error.message };
         if (--left === 0) {
           const all = rows as StatusRow[];
-          this.record("etcdctl endpoint status -w table", all.every((x) => "status" in x), endpointStatusTable(all));
+          this.record(
+            "etcdctl endpoint status -w table",
+            all.every((x) => "status" in x),
+            endpointStatusTable(all),
+          );
           done?.(all);
         }
       });
@@ -263,7 +275,11 @@ export class EtcdOperator {
       (r) => {
         const file = name ?? `snapshot-${Math.round(this.sim.now / SECOND)}s.db`;
         if (!r.ok) {
-          this.record(`etcdctl --endpoints=${this.endpointUrl(endpoint)} snapshot save ${file}`, false, `Error: ${r.error.message}`);
+          this.record(
+            `etcdctl --endpoints=${this.endpointUrl(endpoint)} snapshot save ${file}`,
+            false,
+            `Error: ${r.error.message}`,
+          );
           done?.(false);
           return;
         }
@@ -289,7 +305,8 @@ export class EtcdOperator {
   /** `systemctl start etcd`. */
   start(vm: string): void {
     const s = this.units(vm);
-    if (!s.vm.isGuestRunning) throw new OperatorError(`${vm} is not running (its guest OS is ${s.vm.guestState})`);
+    if (!s.vm.isGuestRunning)
+      throw new OperatorError(`${vm} is not running (its guest OS is ${s.vm.guestState})`);
     s.start(ETCD_UNIT);
   }
 
@@ -315,7 +332,9 @@ export class EtcdOperator {
     const s = this.units(vm);
     const backup = options.backup === undefined ? this.backups.latest() : this.backups.get(options.backup);
     if (backup === undefined) {
-      throw new OperatorError(options.backup ? `no backup named ${options.backup}` : "no backup has been saved");
+      throw new OperatorError(
+        options.backup ? `no backup named ${options.backup}` : "no backup has been saved",
+      );
     }
     if (s.state(ETCD_UNIT) === "active" || s.state(ETCD_UNIT) === "activating") {
       throw new OperatorError(`etcd is running on ${vm}; stop it before restoring`);
@@ -330,7 +349,14 @@ export class EtcdOperator {
     const infos: MemberInfo[] = members.map((name) => {
       const address = this.network.hostAddress(name);
       const peerUrl = peerUrlOf(address);
-      return { id: memberIdOf([peerUrl], token), name, host: name, peerUrl, clientUrl: clientUrlOf(address), isLearner: false };
+      return {
+        id: memberIdOf([peerUrl], token),
+        name,
+        host: name,
+        peerUrl,
+        clientUrl: clientUrlOf(address),
+        isLearner: false,
+      };
     });
     const me = infos.find((i) => i.name === vm)!;
     const clusterId = clusterIdOf(infos.map((i) => i.id.hex));
@@ -453,7 +479,7 @@ export class EtcdOperator {
   /** Wipes the data dir if the VM has one (no record otherwise). */
   wipeIfPresent(vm: string): void {
     const v = this.hypervisor.vm(vm);
-    if (v !== undefined && v.disk.dirs().includes(DATA_DIR)) v.disk.wipe(DATA_DIR);
+    if (v?.disk.dirs().includes(DATA_DIR)) v.disk.wipe(DATA_DIR);
   }
 
   /** Number of restores performed. */

@@ -41,7 +41,10 @@ export class PeerTracker {
       p.activeSinceUs = now;
       const hex = this.m.hexOf(id);
       this.m.log.info("rafthttp", `peer ${hex} became active`);
-      this.m.log.info("rafthttp", `established a TCP streaming connection with peer ${hex} (stream Message reader)`);
+      this.m.log.info(
+        "rafthttp",
+        `established a TCP streaming connection with peer ${hex} (stream Message reader)`,
+      );
     }
   }
 
@@ -60,7 +63,10 @@ export class PeerTracker {
       if (p.activeSinceUs >= 0 && now - p.lastHeardUs > CONN_READ_TIMEOUT_US) {
         p.activeSinceUs = -1;
         const hex = this.m.hexOf(id);
-        this.m.log.warn("rafthttp", `lost the TCP streaming connection with peer ${hex} (stream Message reader)`);
+        this.m.log.warn(
+          "rafthttp",
+          `lost the TCP streaming connection with peer ${hex} (stream Message reader)`,
+        );
         this.m.log.info("rafthttp", `peer ${hex} became inactive (message send to peer failed)`);
       }
     }

@@ -64,7 +64,9 @@ export function checkAdd(v: ReconfigView, peerUrl: string, learner: boolean): Et
   const nAfter = voters.length + 1;
   // Restoring data into a new 2-member cluster from one started member is allowed.
   if (!(nStarted === 1 && nAfter === 2) && nStarted < quorum(nAfter)) return ERR_NOT_ENOUGH_STARTED;
-  const connected = voters.filter((m) => m.id.raft === v.self || v.connectedSince(m.id.raft, v.healthSinceUs)).length;
+  const connected = voters.filter(
+    (m) => m.id.raft === v.self || v.connectedSince(m.id.raft, v.healthSinceUs),
+  ).length;
   if (v.addNeedsAllConnected ? connected < voters.length : connected < quorum(nAfter)) return ERR_UNHEALTHY;
   return null;
 }
@@ -79,7 +81,9 @@ export function checkRemove(v: ReconfigView, id: NodeId): EtcdError | null {
   if (startedAfter < quorum(voters.length - 1)) return ERR_NOT_ENOUGH_STARTED;
   // A member that is down is not part of the active quorum: removing it is safe.
   if (id !== v.self && !v.isActive(id)) return null;
-  const active = voters.filter((m) => m.id.raft === v.self || v.connectedSince(m.id.raft, v.healthSinceUs)).length;
+  const active = voters.filter(
+    (m) => m.id.raft === v.self || v.connectedSince(m.id.raft, v.healthSinceUs),
+  ).length;
   if (active - 1 < 1 + Math.floor((voters.length - 1) / 2)) return ERR_UNHEALTHY;
   return null;
 }
@@ -93,6 +97,8 @@ export function checkPromote(v: ReconfigView, id: NodeId, inSync: boolean): Etcd
   if (!v.strict) return null;
   const voters = v.members.filter((m) => !m.isLearner);
   const nAfter = voters.length + 1;
-  const connected = voters.filter((m) => m.id.raft === v.self || v.connectedSince(m.id.raft, v.healthSinceUs)).length;
+  const connected = voters.filter(
+    (m) => m.id.raft === v.self || v.connectedSince(m.id.raft, v.healthSinceUs),
+  ).length;
   return connected < quorum(nAfter) ? ERR_UNHEALTHY : null;
 }

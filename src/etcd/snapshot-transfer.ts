@@ -36,7 +36,12 @@ export interface SnapshotEvents {
   /** Follower: the snapshot is on disk; step it into Raft. */
   stepSnapshot(message: Message): void;
   /** Structured trace of a transfer phase. */
-  traceSnapshot(phase: "sending" | "sent" | "failed" | "receiving" | "received", peer: NodeId, index: number, bytes: number): void;
+  traceSnapshot(
+    phase: "sending" | "sent" | "failed" | "receiving" | "received",
+    peer: NodeId,
+    index: number,
+    bytes: number,
+  ): void;
 }
 
 /** Snapshot sending and receiving of one member. */
@@ -121,7 +126,10 @@ export class SnapshotTransfers {
   /** Follower: a transfer is starting. */
   receivingHeader(from: NodeId, index: number, bytes: number): void {
     this.incomingBytes.set(from, bytes);
-    this.m.log.info("rafthttp", `receiving database snapshot [index: ${index}, from: ${this.m.hexOf(from)}] ...`);
+    this.m.log.info(
+      "rafthttp",
+      `receiving database snapshot [index: ${index}, from: ${this.m.hexOf(from)}] ...`,
+    );
     this.events.traceSnapshot("receiving", from, index, bytes);
   }
 
@@ -141,7 +149,11 @@ export class SnapshotTransfers {
       );
       this.events.traceSnapshot("received", from, snap.index, bytes);
       this.events.stepSnapshot(message);
-      this.m.sendPeer(from, { kind: "snapshotAck", from: this.m.selfId, index: snap.index, ok: true }, CONTROL_BYTES);
+      this.m.sendPeer(
+        from,
+        { kind: "snapshotAck", from: this.m.selfId, index: snap.index, ok: true },
+        CONTROL_BYTES,
+      );
     });
   }
 
@@ -149,7 +161,10 @@ export class SnapshotTransfers {
     const cur = this.outgoing.get(to);
     if (cur) this.m.guest.cancel(cur.timer);
     this.outgoing.delete(to);
-    this.m.log.warn("rafthttp", `failed to send database snapshot [index: ${index}, to: ${this.m.hexOf(to)}] (${why})`);
+    this.m.log.warn(
+      "rafthttp",
+      `failed to send database snapshot [index: ${index}, to: ${this.m.hexOf(to)}] (${why})`,
+    );
     this.events.traceSnapshot("failed", to, index, bytes);
     this.events.reportSnapshot(to, false);
   }

@@ -39,7 +39,15 @@ export class WatchHub {
   }
 
   /** Opens a watch; replays history from `fromRevision` (0: from now). */
-  create(host: string, port: number, watchId: number, key: string, prefix: boolean, fromRevision: number, store: MvccStore): void {
+  create(
+    host: string,
+    port: number,
+    watchId: number,
+    key: string,
+    prefix: boolean,
+    fromRevision: number,
+    store: MvccStore,
+  ): void {
     const w: Watcher = { host, port, watchId, key, prefix };
     if (fromRevision > 0) {
       const past = store.eventsSince(fromRevision, (k) => matches(w, k));
@@ -47,7 +55,8 @@ export class WatchHub {
         this.reply(w, { kind: "watchError", watchId, error: ERR_COMPACTED });
         return;
       }
-      if (past.length > 0) this.reply(w, { kind: "watchEvents", watchId, events: past, revision: store.revision });
+      if (past.length > 0)
+        this.reply(w, { kind: "watchEvents", watchId, events: past, revision: store.revision });
     }
     this.watchers.set(watcherKey(host, port, watchId), w);
   }
@@ -67,7 +76,8 @@ export class WatchHub {
         if (mine === undefined) mine = [];
         mine.push(ev);
       }
-      if (mine !== undefined) this.reply(w, { kind: "watchEvents", watchId: w.watchId, events: mine, revision });
+      if (mine !== undefined)
+        this.reply(w, { kind: "watchEvents", watchId: w.watchId, events: mine, revision });
     }
   }
 
@@ -85,7 +95,8 @@ export class WatchHub {
 
   private reply(w: Watcher, message: ClientReply): void {
     let bytes = CONTROL_BYTES;
-    if (message.kind === "watchEvents") for (const ev of message.events) bytes += ev.kv.bytes + ev.kv.key.length + 32;
+    if (message.kind === "watchEvents")
+      for (const ev of message.events) bytes += ev.kv.bytes + ev.kv.key.length + 32;
     this.m.network.send(this.m.host, w.host, w.port, message, bytes);
   }
 }

@@ -43,7 +43,12 @@ export type PeerControl =
   /** rafthttp answers a removed member's stream with 410 Gone. */
   | { readonly kind: "memberRemoved"; readonly id: NodeId }
   /** A follower forwards `member promote` to the leader, which alone knows the learner's progress. */
-  | { readonly kind: "promoteForward"; readonly origin: NodeId; readonly reqId: number; readonly idHex: string }
+  | {
+      readonly kind: "promoteForward";
+      readonly origin: NodeId;
+      readonly reqId: number;
+      readonly idHex: string;
+    }
   | { readonly kind: "promoteResult"; readonly reqId: number; readonly result: Result<unknown> };
 
 /** Anything on the peer port. */

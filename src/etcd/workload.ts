@@ -102,7 +102,13 @@ class KindStats {
         seq,
         latency <= this.slowUs
           ? { ok: true }
-          : { ok: false, error: { code: "other", message: `slow: took ${formatDuration(Math.round(latency / 1000) * 1000)}` } },
+          : {
+              ok: false,
+              error: {
+                code: "other",
+                message: `slow: took ${formatDuration(Math.round(latency / 1000) * 1000)}`,
+              },
+            },
       );
     } else {
       this.failed++;

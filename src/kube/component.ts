@@ -39,18 +39,3 @@ export interface StaticPodSpec {
   /** The probes kubeadm writes for this component, checking `/livez` on port 6443 (apiserver only). */
   readonly probes?: { readonly startup: ProbeSpec; readonly liveness: ProbeSpec };
 }
-
-/** A process that does nothing but end its scope: the base of simple components. */
-export function scopedProcess(scope: ProcessScope, onEnd?: () => void): Process {
-  return {
-    terminate(exited) {
-      onEnd?.();
-      scope.end();
-      exited();
-    },
-    kill() {
-      onEnd?.();
-      scope.end();
-    },
-  };
-}

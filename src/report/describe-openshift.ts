@@ -47,7 +47,10 @@ describeKind("ocp.script", (r) => {
     case "done":
       return { tone: "change", text: `${where}: snapshot saved as ${s(r.backup)}` };
     case "stopping":
-      return { tone: "change", text: `${where}: etcd-pod.yaml moved away, waiting for the etcd containers to stop` };
+      return {
+        tone: "change",
+        text: `${where}: etcd-pod.yaml moved away, waiting for the etcd containers to stop`,
+      };
     case "forceNewCluster":
       return { tone: "change", text: `${where}: starting etcd with --force-new-cluster from the local data` };
     case "restored":

@@ -33,7 +33,8 @@ function op(world: World) {
 
 /** Registers the etcd actions. */
 export function installEtcdActions(world: World): void {
-  const add = (name: string, fn: (world: World, step: WorldStep) => void) => world.addAction(name, guarded(fn));
+  const add = (name: string, fn: (world: World, step: WorldStep) => void) =>
+    world.addAction(name, guarded(fn));
   add("etcd.stop", (w, s) => op(w).stop(target(s)));
   add("etcd.start", (w, s) => op(w).start(target(s)));
   add("etcd.kill", (w, s) => op(w).kill(target(s)));
@@ -51,7 +52,8 @@ export function installEtcdActions(world: World): void {
     const members = s.args.members as readonly string[] | undefined;
     if (members !== undefined) {
       for (const m of members) {
-        if (!w.topology.controlPlanes.includes(m)) throw new StepError(`${m} is not a control-plane VM with etcd`);
+        if (!w.topology.controlPlanes.includes(m))
+          throw new StepError(`${m} is not a control-plane VM with etcd`);
       }
     }
     op(w).snapshotRestore(target(s), {

@@ -50,7 +50,8 @@ export const ETCD_PARAMETERS: readonly ParameterSpec[] = [
     type: { kind: "integer", min: 1, max: 10_000_000 },
     default: 100_000,
     unit: "entries",
-    summary: "--snapshot-count: applied entries between snapshots (default: 100,000 for 3.4/3.5, 10,000 for 3.6)",
+    summary:
+      "--snapshot-count: applied entries between snapshots (default: 100,000 for 3.4/3.5, 10,000 for 3.6)",
     source: "release-3.5 DefaultSnapshotCount = 100000; CHANGELOG-3.6 PR 15408 (etcd-raft.md §1.2)",
   },
   {

@@ -22,7 +22,14 @@ function clusterSignal(
   initial: (w: World) => Value,
   pick: (r: TraceRecord) => Value,
 ): SignalSpec {
-  return { name, type, summary, initial: (w) => initial(w), kinds: ["etcd.cluster"], next: (_v, r) => pick(r) };
+  return {
+    name,
+    type,
+    summary,
+    initial: (w) => initial(w),
+    kinds: ["etcd.cluster"],
+    next: (_v, r) => pick(r),
+  };
 }
 
 function availability(name: string, summary: string): SignalSpec {
@@ -39,7 +46,12 @@ function availability(name: string, summary: string): SignalSpec {
   };
 }
 
-function counter(name: string, summary: string, kind: string, counts: (r: TraceRecord) => boolean): SignalSpec {
+function counter(
+  name: string,
+  summary: string,
+  kind: string,
+  counts: (r: TraceRecord) => boolean,
+): SignalSpec {
   return {
     name,
     type: "number",
@@ -99,24 +111,45 @@ export function installEtcdSignals(world: World): void {
       (r) => r.voters as number,
     ),
   );
-  add(clusterSignal("etcd.term", "number", "Term of the quorum-recognised leader (0 without one)", () => 0, (r) => r.term as number));
+  add(
+    clusterSignal(
+      "etcd.term",
+      "number",
+      "Term of the quorum-recognised leader (0 without one)",
+      () => 0,
+      (r) => r.term as number,
+    ),
+  );
   add({
     name: "etcd.member[].role",
     type: "string",
-    summary: "Raft role of the member on this VM: leader, follower, learner, candidate, preCandidate, or stopped",
+    summary:
+      "Raft role of the member on this VM: leader, follower, learner, candidate, preCandidate, or stopped",
     subjects: cps,
     initial: () => "follower",
     kinds: ["etcd.role"],
     next: (_v, r, subject) => (r.subject === subject ? (r.role as string) : undefined),
   });
-  add(counter("etcd.elections", "Leader elections so far (a member became leader)", "etcd.role", (r) => r.role === "leader"));
+  add(
+    counter(
+      "etcd.elections",
+      "Leader elections so far (a member became leader)",
+      "etcd.role",
+      (r) => r.role === "leader",
+    ),
+  );
   add(
     availability(
       "writes.available",
       "A write the workload issues at this instant succeeds (by issue time; an unreachable endpoint alone does not count, the client fails over)",
     ),
   );
-  add(availability("reads.linearizable.available", "A linearizable read issued at this instant succeeds (by issue time)"));
+  add(
+    availability(
+      "reads.linearizable.available",
+      "A linearizable read issued at this instant succeeds (by issue time)",
+    ),
+  );
   add(
     availability(
       "reads.serializable.available",
@@ -139,7 +172,14 @@ export function installEtcdSignals(world: World): void {
       (r) => r.phase === "received",
     ),
   );
-  add(counter("etcd.backups", "Backups saved by the backup operator", "etcd.backup", (r) => r.phase === "saved"));
+  add(
+    counter(
+      "etcd.backups",
+      "Backups saved by the backup operator",
+      "etcd.backup",
+      (r) => r.phase === "saved",
+    ),
+  );
   add({
     name: "etcd.restoredFromBackup",
     type: "boolean",
@@ -151,7 +191,8 @@ export function installEtcdSignals(world: World): void {
   add({
     name: "etcd.dataDestroyed",
     type: "boolean",
-    summary: "The experiment destroyed data: majority data-dir loss, a restore from backup, or --force-new-cluster",
+    summary:
+      "The experiment destroyed data: majority data-dir loss, a restore from backup, or --force-new-cluster",
     initial: () => false,
     kinds: ["etcd.dataLoss"],
     next: () => true,

@@ -73,7 +73,11 @@ export const ETCD_ACTIONS: readonly ActionSpec[] = [
     target: "vm",
     args: {
       backup: z.string().min(1).optional().describe("Backup name (default the latest)"),
-      members: z.array(VmName).min(1).optional().describe("VMs of the new cluster (default: just the target)"),
+      members: z
+        .array(VmName)
+        .min(1)
+        .optional()
+        .describe("VMs of the new cluster (default: just the target)"),
       token: z.string().min(1).optional().describe("--initial-cluster-token (default: a new one)"),
     },
     summary: "etcdutl snapshot restore onto the VM's (stopped, wiped) data dir: a new cluster with new IDs",

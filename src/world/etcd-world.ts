@@ -13,7 +13,13 @@ import { BackupOperator } from "../etcd/backup-operator.js";
 import { BackupStore } from "../etcd/backups.js";
 import { EtcdNetworkClient } from "../etcd/client.js";
 import type { EtcdCluster } from "../etcd/cluster.js";
-import { type EtcdConfig, EtcdConfigError, type EtcdVersion, etcdConfig, versionDefaults } from "../etcd/config.js";
+import {
+  type EtcdConfig,
+  EtcdConfigError,
+  type EtcdVersion,
+  etcdConfig,
+  versionDefaults,
+} from "../etcd/config.js";
 import { deployEtcd } from "../etcd/deploy.js";
 import { LostWriteMonitor } from "../etcd/lost-writes.js";
 import { EtcdOperator } from "../etcd/operator.js";
@@ -97,7 +103,15 @@ export function installEtcdLayer(world: World): EtcdLayer {
   network.addHost(ADMIN_HOST);
   network.addHost(CLIENT_HOST);
   const backups = new BackupStore();
-  const operator = new EtcdOperator(sim, network, world.hypervisor, cluster, world.services, backups, ADMIN_HOST);
+  const operator = new EtcdOperator(
+    sim,
+    network,
+    world.hypervisor,
+    cluster,
+    world.services,
+    backups,
+    ADMIN_HOST,
+  );
   const ledger = new WriteLedger();
   const lostWrites = new LostWriteMonitor(sim, cluster, ledger);
   lostWrites.start();
@@ -163,7 +177,8 @@ export function installEtcdLayer(world: World): EtcdLayer {
 
   world.roleTargets.set("etcd.followers", {
     kinds: ["vm", "host"],
-    summary: "every control-plane VM whose etcd member follows the current leader (etcd.followers[1]: the second)",
+    summary:
+      "every control-plane VM whose etcd member follows the current leader (etcd.followers[1]: the second)",
     resolve: () => {
       const leader = cluster.leader();
       if (leader === undefined) return [];
@@ -189,8 +204,16 @@ export function installEtcdLayer(world: World): EtcdLayer {
   });
   const metric = (name: string, unit: "duration" | "count", summary: string) =>
     world.metrics.set(name, { name, unit, summary });
-  metric("lostWrites", "count", "Acknowledged writes missing from the surviving state at the end (RPO count)");
-  metric("lostWritesSpan", "duration", "Time between the first and the last lost write's acknowledgement (RPO span)");
+  metric(
+    "lostWrites",
+    "count",
+    "Acknowledged writes missing from the surviving state at the end (RPO count)",
+  );
+  metric(
+    "lostWritesSpan",
+    "duration",
+    "Time between the first and the last lost write's acknowledgement (RPO span)",
+  );
   metric("elections", "count", "etcd leader elections (a member became leader of a new term)");
   const kinds: [string, string][] = [
     ["etcd.log", "an etcd log line (member, level, package, message)"],
@@ -209,7 +232,16 @@ export function installEtcdLayer(world: World): EtcdLayer {
   ];
   for (const [k, meaning] of kinds) world.eventKinds.set(k, meaning);
 
-  const layer: EtcdLayer = { config, cluster, operator, backups, ledger, lostWrites, workload, backupOperator };
+  const layer: EtcdLayer = {
+    config,
+    cluster,
+    operator,
+    backups,
+    ledger,
+    lostWrites,
+    workload,
+    backupOperator,
+  };
   layers.set(world, layer);
   return layer;
 }

@@ -24,10 +24,12 @@ export const ModelSchema = z.strictObject({
         message: "the kube layer runs on etcd: list etcd too (layers: [infra, etcd, kube])",
       })
       .refine((l) => !l.includes("capi") || l.includes("kube"), {
-        message: "the capi layer manages a Kubernetes cluster: list etcd and kube too (layers: [infra, etcd, kube, capi])",
+        message:
+          "the capi layer manages a Kubernetes cluster: list etcd and kube too (layers: [infra, etcd, kube, capi])",
       })
       .refine((l) => !l.includes("openshift") || l.includes("etcd"), {
-        message: "the openshift layer runs etcd's static pods and operator: list etcd too (layers: [infra, etcd, openshift])",
+        message:
+          "the openshift layer runs etcd's static pods and operator: list etcd too (layers: [infra, etcd, openshift])",
       })
       .default(["infra"])
       .describe(

@@ -18,7 +18,8 @@ export const OPENSHIFT_PARAMETERS: readonly ParameterSpec[] = [
     default: 5 * SECOND,
     unit: "µs",
     summary: "How often the cluster-etcd-operator looks at etcd and moves its rollout on",
-    source: "assumption: the operator's controllers are event-driven with periodic resyncs; no published figure",
+    source:
+      "assumption: the operator's controllers are event-driven with periodic resyncs; no published figure",
   },
   {
     key: "ocp.installerDuration",
@@ -41,7 +42,8 @@ export const OPENSHIFT_PARAMETERS: readonly ParameterSpec[] = [
     type: { kind: "distribution" },
     default: uniform(15 * SECOND, 30 * SECOND),
     unit: "µs",
-    summary: "cluster-restore.sh / quorum-restore.sh: waiting for the etcd containers to stop after moving etcd-pod.yaml",
+    summary:
+      "cluster-restore.sh / quorum-restore.sh: waiting for the etcd containers to stop after moving etcd-pod.yaml",
     source:
       "third-party KB mirror of Red Hat solution 7142756: wait '15-30 seconds' for the pods to stop and ports to be released (capi-kube.md §8)",
   },
@@ -51,7 +53,8 @@ export const OPENSHIFT_PARAMETERS: readonly ParameterSpec[] = [
     default: 10 * SECOND,
     unit: "µs",
     summary: "The kubelet's first delay before restarting a crashed static-pod container (then doubling)",
-    source: "Kubernetes docs, Pod Lifecycle, container restart policy: back-off 10s, 20s, 40s, … capped at five minutes",
+    source:
+      "Kubernetes docs, Pod Lifecycle, container restart policy: back-off 10s, 20s, 40s, … capped at five minutes",
   },
   {
     key: "ocp.crashLoopBackOffMax",

@@ -27,12 +27,14 @@ export const OPENSHIFT_ACTIONS: readonly ActionSpec[] = [
     name: "ocp.quorumRestore",
     target: "vm",
     args: {},
-    summary: "quorum-restore.sh on a master: stop etcd, start it with --force-new-cluster from local data; others rejoin",
+    summary:
+      "quorum-restore.sh on a master: stop etcd, start it with --force-new-cluster from local data; others rejoin",
   },
   {
     name: "ocp.clusterRestore",
     target: "vm",
     args: { backup: z.string().min(1).optional().describe("Backup name (default the latest)") },
-    summary: "cluster-restore.sh <backup> on a master: a one-member cluster restored from the snapshot; others rejoin",
+    summary:
+      "cluster-restore.sh <backup> on a master: a one-member cluster restored from the snapshot; others rejoin",
   },
 ];

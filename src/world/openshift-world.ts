@@ -4,10 +4,11 @@
  * crash-loop back-off), the cluster-etcd-operator rolls out revisions and scales etcd back up
  * ({@link ClusterEtcdOperator}), and the recovery scripts run on a master. Adds the actions
  * `ocp.forceRedeployment`, `ocp.clusterBackup`, `ocp.quorumRestore` and `ocp.clusterRestore`
- * (openshift-vocabulary.ts) and the signals `ocp.revision` and `ocp.rolloutInProgress`.
+ * (openshift-vocabulary.ts), the signals `ocp.revision` and `ocp.rolloutInProgress`, and the role
+ * `ocp.runningMasters`.
  * Sources: seed 004; ../shared/reference/capi-kube.md §8. docs/openshift.md describes the model.
  */
-import { OperatorError } from "../etcd/operator.js";
+
 import { ClusterEtcdOperator } from "../etcd/openshift/cluster-etcd-operator.js";
 import {
   clusterBackup,
@@ -16,6 +17,7 @@ import {
   type RecoveryScriptContext,
 } from "../etcd/openshift/recovery-scripts.js";
 import { EtcdStaticPods } from "../etcd/openshift/static-pods.js";
+import { OperatorError } from "../etcd/operator.js";
 import { sample } from "../sim/distribution.js";
 import { MINUTE } from "../sim/time.js";
 import { etcdOf } from "./etcd-world.js";
@@ -59,11 +61,20 @@ export function installOpenshiftLayer(world: World): OpenshiftLayer {
     // restart back-off timer" (Kubernetes docs, Pod Lifecycle).
     resetAfterUs: 10 * MINUTE,
   });
-  const ceo = new ClusterEtcdOperator(sim, etcd.operator, etcd.cluster, world.hypervisor, world.services, pods, masters, {
-    reconcileUs: p.duration("ocp.reconcileInterval"),
-    installerUs: p.duration("ocp.installerDuration"),
-    retryUs: p.duration("ocp.memberAddRetry"),
-  });
+  const ceo = new ClusterEtcdOperator(
+    sim,
+    etcd.operator,
+    etcd.cluster,
+    world.hypervisor,
+    world.services,
+    pods,
+    masters,
+    {
+      reconcileUs: p.duration("ocp.reconcileInterval"),
+      installerUs: p.duration("ocp.installerDuration"),
+      retryUs: p.duration("ocp.memberAddRetry"),
+    },
+  );
   ceo.start();
   const rng = sim.rng.stream("openshift/scripts");
   const stop = p.distribution("ocp.podStopDuration");
@@ -96,9 +107,18 @@ export function installOpenshiftLayer(world: World): OpenshiftLayer {
   );
   add("ocp.quorumRestore", (w, s) => quorumRestore(layerOf(w).scripts, target(s)));
   add("ocp.clusterRestore", (w, s) =>
-    clusterRestore(layerOf(w).scripts, target(s), typeof s.args.backup === "string" ? s.args.backup : undefined),
+    clusterRestore(
+      layerOf(w).scripts,
+      target(s),
+      typeof s.args.backup === "string" ? s.args.backup : undefined,
+    ),
   );
 
+  world.addRole("ocp.runningMasters", {
+    kinds: ["vm", "host"],
+    summary: "every master whose node is up (ocp.runningMasters[0]: the first; 'the only remaining master')",
+    resolve: (w) => masters.filter((h) => w.hypervisor.vm(h)?.isGuestRunning === true),
+  });
   world.addSignal({
     name: "ocp.revision",
     type: "number",
@@ -115,8 +135,14 @@ export function installOpenshiftLayer(world: World): OpenshiftLayer {
     kinds: ["ocp.operator"],
     next: (_v, r) => (r.phase === "rolloutStarted" ? true : r.phase === "rolloutDone" ? false : undefined),
   });
-  world.addEventKind("ocp.operator", "a cluster-etcd-operator step (rolloutStarted, nodeUpdated, rolloutDone, waiting)");
-  world.addEventKind("ocp.script", "a recovery script's phase on a master (cluster-backup.sh, quorum-restore.sh, cluster-restore.sh)");
+  world.addEventKind(
+    "ocp.operator",
+    "a cluster-etcd-operator step (rolloutStarted, nodeUpdated, rolloutDone, waiting)",
+  );
+  world.addEventKind(
+    "ocp.script",
+    "a recovery script's phase on a master (cluster-backup.sh, quorum-restore.sh, cluster-restore.sh)",
+  );
   world.addEventKind("ocp.pod", "the kubelet backs off before restarting a crashed etcd static pod");
   return layer;
 }

@@ -183,7 +183,8 @@ export function coerceParameter(spec: ParameterSpec, raw: unknown): ParameterVal
     case "integer":
     case "number": {
       const n = typeof raw === "string" && raw.trim() !== "" ? Number(raw) : raw;
-      if (typeof n !== "number" || Number.isNaN(n)) return problem(spec, raw, t.kind === "integer" ? "a whole number" : "a number");
+      if (typeof n !== "number" || Number.isNaN(n))
+        return problem(spec, raw, t.kind === "integer" ? "a whole number" : "a number");
       if (t.kind === "integer" && !Number.isInteger(n)) return problem(spec, raw, "a whole number");
       if (t.min !== undefined && n < t.min) return problem(spec, raw, `a value ≥ ${t.min}`);
       if (t.max !== undefined && n > t.max) return problem(spec, raw, `a value ≤ ${t.max}`);

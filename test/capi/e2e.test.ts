@@ -220,6 +220,38 @@ describe("bootstrap", () => {
     expect(kcp.status.lastRemediation?.retryCount).toBeGreaterThanOrEqual(1);
   });
 
+  it("a token that expired while the API was unreachable: no JWS signature, the Node never registers, nodeStartupTimeout remediates", () => {
+    const h = harness({ join: { cloudInit: { kind: "constant", value: 15 * MINUTE } } });
+    // TKG's templates use nodeStartupTimeout 20m (capi-kube.md §1.1).
+    for (const mhc of h.capi.store.list("MachineHealthCheck")) {
+      h.capi.store.update({
+        ...mhc,
+        spec: { ...mhc.spec, checks: { ...mhc.spec.checks, nodeStartupTimeoutUs: 20 * MINUTE } },
+      });
+    }
+    const ms = h.capi.store.list("MachineSet")[0]!;
+    h.sim.at(MINUTE, () => h.capi.store.update({ ...ms, spec: { ...ms.spec, replicas: 4 } }));
+    h.sim.at(2 * MINUTE, () => {
+      h.workload.apiUp = false;
+    });
+    h.sim.at(18 * MINUTE, () => {
+      h.workload.apiUp = true;
+    });
+    h.sim.runUntil(40 * MINUTE);
+    // CABPK cannot refresh the token while the workload API is unreachable, so it lapses.
+    const refreshFailed = h.records("capi.reconcileError").find((r) => r.controller === "kubeadmconfig");
+    expect(refreshFailed?.error).toBe(
+      "failed to refresh bootstrap token: ErrClusterNotConnected: connection to the workload cluster is down",
+    );
+    const joinFailed = h
+      .records("kubeadm.join")
+      .find((r) => String(r.message).startsWith("error execution phase preflight"));
+    expect(joinFailed?.message).toContain("could not find a JWS signature in the cluster-info ConfigMap");
+    const startup = h.records("capi.mhc").find((r) => r.reason === "NodeStartupTimeout");
+    expect(startup?.message).toBe("Node failed to report startup in 20m0s");
+    expect(at(startup)).toBeGreaterThan(at(joinFailed));
+  });
+
   it("refreshes a Machine's token while it has no Node, so a slow bootstrap still joins", () => {
     const h = harness({
       settings: { mhcEnabled: false },

@@ -28,7 +28,9 @@ describe("seed 001 experiments (TKGS)", () => {
     const mhc = result.records.find((r) => r.kind === "capi.mhc");
     // CAPI < 1.11 words it exactly as the document's log line.
     expect(mhc?.message).toBe("Condition Ready on node is reporting status Unknown for more than 5m0s");
-    const jws = result.records.find((r) => r.kind === "kubeadm.join" && r.subject === "worker-0" && r.ok === false);
+    const jws = result.records.find(
+      (r) => r.kind === "kubeadm.join" && r.subject === "worker-0" && r.ok === false,
+    );
     expect(jws?.message).toMatch(
       /^\[discovery\] The cluster-info ConfigMap does not yet contain a JWS signature for token ID "[a-z0-9]{6}", will try again$/,
     );

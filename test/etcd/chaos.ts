@@ -6,13 +6,14 @@
  * in which a leader must emerge and every member converge. Invariants are checked online by the
  * cluster registry; acknowledged writes are checked against the surviving state.
  */
+
+import { EtcdNetworkClient } from "../../src/etcd/client.js";
+import { ETCD_UNIT } from "../../src/etcd/etcd-unit.js";
 import { LostWriteMonitor } from "../../src/etcd/lost-writes.js";
 import { ClientWorkload } from "../../src/etcd/workload.js";
 import { WriteLedger } from "../../src/etcd/write-ledger.js";
-import { EtcdNetworkClient } from "../../src/etcd/client.js";
-import { ETCD_UNIT } from "../../src/etcd/etcd-unit.js";
 import { MILLISECOND, SECOND } from "../../src/sim/time.js";
-import { operatorFor, testCluster, type TestCluster } from "./helpers.js";
+import { operatorFor, type TestCluster, testCluster } from "./helpers.js";
 
 /** One fault of a schedule. `member` indexes the VMs; times are offsets from the previous fault. */
 export type Fault =
@@ -43,7 +44,12 @@ export interface ChaosOutcome {
 }
 
 /** Runs a schedule on an `n`-member cluster and checks safety and liveness. */
-export function runChaos(seed: number, n: number, schedule: readonly ScheduledFault[], livenessMs = 90_000): ChaosOutcome {
+export function runChaos(
+  seed: number,
+  n: number,
+  schedule: readonly ScheduledFault[],
+  livenessMs = 90_000,
+): ChaosOutcome {
   const t = testCluster({
     members: n,
     seed: `chaos-${seed}`,
@@ -80,12 +86,16 @@ export function runChaos(seed: number, n: number, schedule: readonly ScheduledFa
   // Liveness phase: heal everything, bring every member back.
   heal(t, replacing);
   const healedAt = t.sim.now;
-  const converged = t.sim.runUntilTrue(() => replacing.size === 0 && settled(t), healedAt + livenessMs * MILLISECOND);
+  const converged = t.sim.runUntilTrue(
+    () => replacing.size === 0 && settled(t),
+    healedAt + livenessMs * MILLISECOND,
+  );
   const convergeMs = Math.round((t.sim.now - healedAt) / MILLISECOND);
   workload.stop();
   t.sim.runUntil(t.sim.now + 15 * SECOND);
   const lost = monitor.finish();
-  if (process.env.CHAOS_TRACE === "1") for (const l of dumpTrace(t, (x) => /cp-4|etcdctl/.test(x))) console.log(l);
+  if (process.env.CHAOS_TRACE === "1")
+    for (const l of dumpTrace(t, (x) => /cp-4|etcdctl/.test(x))) console.log(l);
   return {
     violations: t.cluster.findings(),
     lostWrites: lost.count,
@@ -100,7 +110,10 @@ export function runChaos(seed: number, n: number, schedule: readonly ScheduledFa
 export function dumpTrace(t: TestCluster, filter: (line: string) => boolean): string[] {
   return t.sink.records
     .filter((r) => r.kind.startsWith("etcd.") || r.kind.startsWith("unit.") || r.kind.startsWith("vm."))
-    .map((r) => `${r.t} ${r.kind} ${r.subject} ${String(r.msg ?? r.command ?? r.role ?? r.to ?? "")} ${String(r.output ?? "")}`)
+    .map(
+      (r) =>
+        `${r.t} ${r.kind} ${r.subject} ${String(r.msg ?? r.command ?? r.role ?? r.to ?? "")} ${String(r.output ?? "")}`,
+    )
     .filter(filter);
 }
 
@@ -199,7 +212,8 @@ function heal(t: TestCluster, replacing: Set<string>): void {
     for (const h of t.names) {
       const s = t.systemd.get(h)!;
       const state = s.state(ETCD_UNIT);
-      if (!replacing.has(h) && s.vm.isGuestRunning && (state === "inactive" || state === "failed")) s.start(ETCD_UNIT);
+      if (!replacing.has(h) && s.vm.isGuestRunning && (state === "inactive" || state === "failed"))
+        s.start(ETCD_UNIT);
     }
     t.sim.after(2 * SECOND, restart);
   };

@@ -1,14 +1,15 @@
 /** A small etcd world for tests: VMs on one network, the etcd units, the registry and a client. */
+
+import { BackupStore } from "../../src/etcd/backups.js";
 import { EtcdNetworkClient } from "../../src/etcd/client.js";
 import type { Result } from "../../src/etcd/client-api.js";
 import type { EtcdCluster } from "../../src/etcd/cluster.js";
 import { type EtcdConfig, etcdConfig } from "../../src/etcd/config.js";
-import { BackupStore } from "../../src/etcd/backups.js";
 import { DEFAULT_CLUSTER_TOKEN, deployEtcd } from "../../src/etcd/deploy.js";
 import { etcdUnitSpec } from "../../src/etcd/etcd-unit.js";
+import type { EtcdMember } from "../../src/etcd/member.js";
 import { EtcdOperator } from "../../src/etcd/operator.js";
 import type { EtcdUnitConfig } from "../../src/etcd/unit-config.js";
-import type { EtcdMember } from "../../src/etcd/member.js";
 import { Hypervisor } from "../../src/infra/hypervisor.js";
 import { Network } from "../../src/infra/network.js";
 import { ServiceManager } from "../../src/infra/services.js";

@@ -28,13 +28,25 @@ describe("etcd member", () => {
     t.systemd.get(victim)!.kill(ETCD_UNIT);
     t.sim.runUntil(t.sim.now + SECOND);
     t.systemd.get(victim)!.start(ETCD_UNIT);
-    expect(runUntil(t, () => t.cluster.member(victim)?.raft?.applied === t.cluster.leader()?.raft?.applied, 10 * SECOND)).toBe(true);
+    expect(
+      runUntil(
+        t,
+        () => t.cluster.member(victim)?.raft?.applied === t.cluster.leader()?.raft?.applied,
+        10 * SECOND,
+      ),
+    ).toBe(true);
     expect(logLines(t, /restarting member/).length).toBeGreaterThan(0);
     expect(t.cluster.member(victim)!.store.getKey("/k19")?.value).toBe(19);
     // Power loss: only unsynced writes could be lost, and nothing acknowledged was unsynced.
     t.hypervisor.powerOff(victim);
     t.hypervisor.powerOn(victim);
-    expect(runUntil(t, () => t.cluster.member(victim)?.raft?.applied === t.cluster.leader()?.raft?.applied, 60 * SECOND)).toBe(true);
+    expect(
+      runUntil(
+        t,
+        () => t.cluster.member(victim)?.raft?.applied === t.cluster.leader()?.raft?.applied,
+        60 * SECOND,
+      ),
+    ).toBe(true);
     expect(t.cluster.member(victim)!.store.getKey("/k19")?.value).toBe(19);
     expect(t.cluster.violations).toBe(0);
   });
@@ -53,7 +65,9 @@ describe("etcd member", () => {
     const leader = t.cluster.leader()!;
     expect(leader.raft!.firstIndex).toBeGreaterThan(2);
     t.systemd.get(lagging)!.start(ETCD_UNIT);
-    expect(runUntil(t, () => recordsOf(t, "etcd.snapshot").some((r) => r.phase === "received"), 30 * SECOND)).toBe(true);
+    expect(
+      runUntil(t, () => recordsOf(t, "etcd.snapshot").some((r) => r.phase === "received"), 30 * SECOND),
+    ).toBe(true);
     const snaps = recordsOf(t, "etcd.snapshot");
     const start = snaps.find((r) => r.phase === "receiving")!;
     const end = snaps.find((r) => r.phase === "received")!;
@@ -63,9 +77,15 @@ describe("etcd member", () => {
     const took = end.t - start.t;
     expect(took).toBeGreaterThan((bytes / 10_000_000) * SECOND - 10 * MILLISECOND);
     expect(took).toBeLessThan((bytes / 10_000_000) * SECOND + 100 * MILLISECOND);
-    expect(runUntil(t, () => t.cluster.member(lagging)?.raft?.applied === leader.raft!.applied, 10 * SECOND)).toBe(true);
-    expect(logLines(t, /^sent database snapshot \[index: \d+, to: [0-9a-f]{16}\] successfully$/)).toHaveLength(1);
-    expect(logLines(t, /^received and saved database snapshot \[index: \d+, from: [0-9a-f]{16}\] successfully$/)).toHaveLength(1);
+    expect(
+      runUntil(t, () => t.cluster.member(lagging)?.raft?.applied === leader.raft!.applied, 10 * SECOND),
+    ).toBe(true);
+    expect(
+      logLines(t, /^sent database snapshot \[index: \d+, to: [0-9a-f]{16}\] successfully$/),
+    ).toHaveLength(1);
+    expect(
+      logLines(t, /^received and saved database snapshot \[index: \d+, from: [0-9a-f]{16}\] successfully$/),
+    ).toHaveLength(1);
     expect(t.cluster.member(lagging)!.store.keyCount).toBe(leader.store.keyCount);
     expect(t.cluster.violations).toBe(0);
   });
@@ -75,7 +95,13 @@ describe("etcd member", () => {
     const l1 = awaitLeader(graceful);
     const t0 = graceful.sim.now;
     graceful.systemd.get(l1.host)!.stop(ETCD_UNIT);
-    expect(runUntil(graceful, () => graceful.cluster.leader() !== undefined && graceful.cluster.leader() !== l1, 5 * SECOND)).toBe(true);
+    expect(
+      runUntil(
+        graceful,
+        () => graceful.cluster.leader() !== undefined && graceful.cluster.leader() !== l1,
+        5 * SECOND,
+      ),
+    ).toBe(true);
     const transferUs = graceful.sim.now - t0;
     // A few one-way latencies of ≤ 0.6 ms plus an fsync or two.
     expect(transferUs).toBeLessThan(50 * MILLISECOND);
@@ -87,7 +113,13 @@ describe("etcd member", () => {
     const l2 = awaitLeader(crash);
     const t1 = crash.sim.now;
     crash.systemd.get(l2.host)!.kill(ETCD_UNIT);
-    expect(runUntil(crash, () => crash.cluster.leader() !== undefined && crash.cluster.leader() !== l2, 5 * SECOND)).toBe(true);
+    expect(
+      runUntil(
+        crash,
+        () => crash.cluster.leader() !== undefined && crash.cluster.leader() !== l2,
+        5 * SECOND,
+      ),
+    ).toBe(true);
     const electionUs = crash.sim.now - t1;
     expect(electionUs).toBeGreaterThan(800 * MILLISECOND);
     expect(electionUs).toBeLessThan(2200 * MILLISECOND);
@@ -97,7 +129,10 @@ describe("etcd member", () => {
     const t = testCluster({ seed: 5 });
     const leader = awaitLeader(t);
     for (const n of t.names) if (n !== leader.host) t.hypervisor.powerOff(n);
-    const only = new EtcdNetworkClient(t.sim, t.network, "client", { endpoints: [leader.host], requestTimeoutUs: 30 * SECOND });
+    const only = new EtcdNetworkClient(t.sim, t.network, "client", {
+      endpoints: [leader.host],
+      requestTimeoutUs: 30 * SECOND,
+    });
     const r = call(t, (done) => only.put("/x", 1, 1, done));
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.error.message).toBe("etcdserver: request timed out");
@@ -116,12 +151,16 @@ describe("etcd member", () => {
     expect(call(t, (d) => t.client.put("/s", "v", 1, d)).ok).toBe(true);
     t.sim.runUntil(t.sim.now + SECOND);
     for (const n of t.names) if (n !== leader.host) t.hypervisor.powerOff(n);
-    const only = new EtcdNetworkClient(t.sim, t.network, "client", { endpoints: [leader.host], requestTimeoutUs: 30 * SECOND });
+    const only = new EtcdNetworkClient(t.sim, t.network, "client", {
+      endpoints: [leader.host],
+      requestTimeoutUs: 30 * SECOND,
+    });
     const ser = call<RangeResponse>(t, (done) => only.get("/s", done, { serializable: true }));
     expect(ser.ok && ser.value.kvs[0]?.value).toBe("v");
     const lin = call<RangeResponse>(t, (done) => only.get("/s", done));
     expect(lin.ok).toBe(false);
-    if (!lin.ok) expect(["etcdserver: request timed out", "etcdserver: leader changed"]).toContain(lin.error.message);
+    if (!lin.ok)
+      expect(["etcdserver: request timed out", "etcdserver: leader changed"]).toContain(lin.error.message);
   });
 
   it("compare-and-swap transactions succeed only when the comparison holds", () => {
@@ -161,12 +200,16 @@ describe("etcd member", () => {
     const seen: number[] = [];
     const errors: string[] = [];
     const only = new EtcdNetworkClient(t.sim, t.network, "client", { endpoints: [leader.host] });
-    only.watch("/w/", { prefix: true, fromRevision: from }, {
-      onEvents: (events) => {
-        for (const e of events) seen.push(e.kv.modRevision);
+    only.watch(
+      "/w/",
+      { prefix: true, fromRevision: from },
+      {
+        onEvents: (events) => {
+          for (const e of events) seen.push(e.kv.modRevision);
+        },
+        onError: (e) => errors.push(e.message),
       },
-      onError: (e) => errors.push(e.message),
-    });
+    );
     t.sim.runUntil(t.sim.now + SECOND);
     call(t, (d) => t.client.put("/w/6", 6, 1, d));
     t.sim.runUntil(t.sim.now + SECOND);
@@ -184,7 +227,11 @@ describe("etcd member", () => {
     awaitLeader(t);
     for (let i = 0; i < 10; i++) call(t, (d) => t.client.put(`/c/${i}`, i, 1, d));
     const errors: string[] = [];
-    t.client.watch("/c/", { prefix: true, fromRevision: 2 }, { onEvents: () => {}, onError: (e) => errors.push(e.message) });
+    t.client.watch(
+      "/c/",
+      { prefix: true, fromRevision: 2 },
+      { onEvents: () => {}, onError: (e) => errors.push(e.message) },
+    );
     t.sim.runUntil(t.sim.now + SECOND);
     expect(errors).toEqual(["mvcc: required revision has been compacted"]);
   });
@@ -195,7 +242,10 @@ describe("etcd member", () => {
     const other = t.names.find((n) => n !== leader.host)!;
     t.systemd.get(other)!.kill(ETCD_UNIT);
     t.sim.runUntil(t.sim.now + 10 * SECOND);
-    const refused = logLines(t, /cannot get the version of member [0-9a-f]{16} \(Get https:\/\/[\d.]+:2380\/version: dial tcp [\d.]+:2380: connect: connection refused\)/);
+    const refused = logLines(
+      t,
+      /cannot get the version of member [0-9a-f]{16} \(Get https:\/\/[\d.]+:2380\/version: dial tcp [\d.]+:2380: connect: connection refused\)/,
+    );
     expect(refused.length).toBeGreaterThan(0);
     expect(refused.every((r) => r.level === "W" && r.subject === leader.host)).toBe(true);
     const before = logLines(t, /became active/).length;
@@ -234,7 +284,9 @@ describe("etcd member", () => {
     // The leader steps down (no quorum): a new leader starts with fresh progress for everyone.
     t.sim.runUntil(t.sim.now + 5 * SECOND);
     t.systemd.get(others[0]!)!.start(ETCD_UNIT);
-    expect(runUntil(t, () => t.cluster.member(others[0]!)?.store.getKey("/q4") !== undefined, 20 * SECOND)).toBe(true);
+    expect(
+      runUntil(t, () => t.cluster.member(others[0]!)?.store.getKey("/q4") !== undefined, 20 * SECOND),
+    ).toBe(true);
     expect(t.cluster.member(others[0]!)!.idHex).toBe(id);
     expect(logLines(t, /panic/)).toHaveLength(0);
     expect(t.cluster.violations).toBe(0);

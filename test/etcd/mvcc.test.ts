@@ -48,7 +48,12 @@ describe("MvccStore", () => {
     expect(r.succeeded).toBe(true);
     expect(s.getKey("/k")!.modRevision).toBe(s.getKey("/k2")!.modRevision);
     const miss = s.apply(
-      { type: "txn", compares: [{ key: "/none", target: "version", op: ">", operand: 0 }], success: [], failure: [] },
+      {
+        type: "txn",
+        compares: [{ key: "/none", target: "version", op: ">", operand: 0 }],
+        success: [],
+        failure: [],
+      },
       [],
     ) as { succeeded: boolean };
     expect(miss.succeeded).toBe(false);
@@ -56,7 +61,8 @@ describe("MvccStore", () => {
 
   it("tracks workload writes and restores from an image without sharing state", () => {
     const s = new MvccStore();
-    for (let i = 1; i <= 5; i++) s.apply({ type: "put", key: `/w/${i % 2}`, value: new WorkloadValue(i), bytes: 8 }, []);
+    for (let i = 1; i <= 5; i++)
+      s.apply({ type: "put", key: `/w/${i % 2}`, value: new WorkloadValue(i), bytes: 8 }, []);
     const img = s.image();
     s.apply({ type: "put", key: "/w/9", value: new WorkloadValue(6), bytes: 8 }, []);
     const t = new MvccStore();

@@ -4,7 +4,16 @@ import type { RangeResponse, Result } from "../../src/etcd/client-api.js";
 import { ETCD_UNIT } from "../../src/etcd/etcd-unit.js";
 import type { MemberListEntry } from "../../src/etcd/wire.js";
 import { SECOND } from "../../src/sim/time.js";
-import { addSpareMachine, awaitLeader, call, logLines, operatorFor, recordsOf, runUntil, testCluster } from "./helpers.js";
+import {
+  addSpareMachine,
+  awaitLeader,
+  call,
+  logLines,
+  operatorFor,
+  recordsOf,
+  runUntil,
+  testCluster,
+} from "./helpers.js";
 
 type Members = Result<MemberListEntry[]>;
 
@@ -45,9 +54,13 @@ describe("etcd operator actions", () => {
     const early = call(t, (d) => op.memberPromote("cp-3", d as (r: Members) => void));
     expect(errorOf(early)).toBe("etcdserver: can only promote a learner member which is in sync with leader");
     t.systemd.get("cp-3")!.start(ETCD_UNIT);
-    expect(runUntil(t, () => t.cluster.member("cp-3")?.raft?.applied === t.cluster.leader()?.raft?.applied, 20 * SECOND)).toBe(
-      true,
-    );
+    expect(
+      runUntil(
+        t,
+        () => t.cluster.member("cp-3")?.raft?.applied === t.cluster.leader()?.raft?.applied,
+        20 * SECOND,
+      ),
+    ).toBe(true);
     expect(t.cluster.member("cp-3")!.raft!.isLearner).toBe(true);
     // A learner refuses linearizable reads and writes but serves serializable reads.
     const promoted = call(t, (d) => op.memberPromote("cp-3", d as (r: Members) => void));
@@ -126,7 +139,9 @@ describe("etcd operator actions", () => {
     });
     expect(runUntil(t, () => done !== undefined, 60 * SECOND)).toBe(true);
     expect(done).toBe(true);
-    expect(runUntil(t, () => t.cluster.member(victim)?.store.getKey("/r/9") !== undefined, 20 * SECOND)).toBe(true);
+    expect(runUntil(t, () => t.cluster.member(victim)?.store.getKey("/r/9") !== undefined, 20 * SECOND)).toBe(
+      true,
+    );
     expect(t.cluster.member(victim)!.idHex).not.toBe(oldId);
     expect(logLines(t, /panic/)).toHaveLength(0);
     expect(runUntil(t, () => t.cluster.state.healthy === 3, 10 * SECOND)).toBe(true);
@@ -149,7 +164,9 @@ describe("etcd operator actions", () => {
       "etcdctl endpoint status -w table",
       "etcdctl endpoint health -w table",
     ]);
-    expect(String(out[0]!.output)).toMatch(/\| +ID +\| +STATUS +\| +NAME +\| +PEER ADDRS +\| +CLIENT ADDRS +\| +IS LEARNER +\|/);
+    expect(String(out[0]!.output)).toMatch(
+      /\| +ID +\| +STATUS +\| +NAME +\| +PEER ADDRS +\| +CLIENT ADDRS +\| +IS LEARNER +\|/,
+    );
     expect(String(out[0]!.output).match(/\| started \|/g)).toHaveLength(3);
     expect(String(out[1]!.output)).toMatch(/IS LEADER/);
     expect(String(out[1]!.output).match(/\| +true \| +false \|/g)).toHaveLength(1);

@@ -13,8 +13,16 @@ function faultArb(n: number): fc.Arbitrary<Fault> {
   const side = fc.uniqueArray(member, { minLength: 1, maxLength: Math.floor((n - 1) / 2) });
   return fc.oneof(
     fc.record({ kind: fc.constant("crash" as const), member, downMs: fc.integer({ min: 0, max: 20_000 }) }),
-    fc.record({ kind: fc.constant("powerCycle" as const), member, downMs: fc.integer({ min: 0, max: 20_000 }) }),
-    fc.record({ kind: fc.constant("partition" as const), side, forMs: fc.integer({ min: 100, max: 15_000 }) }),
+    fc.record({
+      kind: fc.constant("powerCycle" as const),
+      member,
+      downMs: fc.integer({ min: 0, max: 20_000 }),
+    }),
+    fc.record({
+      kind: fc.constant("partition" as const),
+      side,
+      forMs: fc.integer({ min: 100, max: 15_000 }),
+    }),
     fc.record({
       kind: fc.constant("delay" as const),
       member,
@@ -50,7 +58,9 @@ function check(n: number, runs: number): void {
     fc.property(fc.integer({ min: 1, max: 1_000_000 }), scheduleArb(n), (seed, schedule) => {
       const o = runChaos(seed, n, schedule);
       expect(o.violations, o.detail).toEqual([]);
-      expect(o.lostWrites, `${o.lostWrites} of ${o.ackedWrites} acknowledged writes lost; ${o.detail}`).toBe(0);
+      expect(o.lostWrites, `${o.lostWrites} of ${o.ackedWrites} acknowledged writes lost; ${o.detail}`).toBe(
+        0,
+      );
       expect(o.converged, `did not converge: ${o.detail}`).toBe(true);
       expect(o.ackedWrites).toBeGreaterThan(0);
     }),

@@ -5,7 +5,14 @@ import { checkAdd, checkPromote, checkRemove, type ReconfigView } from "../../sr
 
 function member(n: number, learner = false, started = true): MemberInfo {
   const peerUrl = `https://10.0.0.${n}:2380`;
-  return { id: memberIdOf([peerUrl], "t"), name: started ? `m${n}` : "", host: `m${n}`, peerUrl, clientUrl: "", isLearner: learner };
+  return {
+    id: memberIdOf([peerUrl], "t"),
+    name: started ? `m${n}` : "",
+    host: `m${n}`,
+    peerUrl,
+    clientUrl: "",
+    isLearner: learner,
+  };
 }
 
 function view(members: MemberInfo[], connected: number[], over: Partial<ReconfigView> = {}): ReconfigView {
@@ -28,10 +35,16 @@ describe("strict reconfiguration checks", () => {
 
   it("adding a voter needs every voter connected (3.5) or a quorum of the enlarged cluster (3.6)", () => {
     expect(checkAdd(view(three, [0, 1, 2]), "https://10.0.0.9:2380", false)).toBeNull();
-    expect(checkAdd(view(three, [0, 1]), "https://10.0.0.9:2380", false)?.message).toBe("etcdserver: unhealthy cluster");
+    expect(checkAdd(view(three, [0, 1]), "https://10.0.0.9:2380", false)?.message).toBe(
+      "etcdserver: unhealthy cluster",
+    );
     const five = [member(1), member(2), member(3), member(4), member(5)];
-    expect(checkAdd(view(five, [0, 1, 2, 3], { addNeedsAllConnected: false }), "https://10.0.0.9:2380", false)).toBeNull();
-    expect(checkAdd(view(five, [0, 1, 2, 3]), "https://10.0.0.9:2380", false)?.message).toBe("etcdserver: unhealthy cluster");
+    expect(
+      checkAdd(view(five, [0, 1, 2, 3], { addNeedsAllConnected: false }), "https://10.0.0.9:2380", false),
+    ).toBeNull();
+    expect(checkAdd(view(five, [0, 1, 2, 3]), "https://10.0.0.9:2380", false)?.message).toBe(
+      "etcdserver: unhealthy cluster",
+    );
   });
 
   it("adding a voter needs a quorum of the enlarged cluster started", () => {
@@ -44,14 +57,18 @@ describe("strict reconfiguration checks", () => {
   });
 
   it("caps learners and refuses a peer URL that exists", () => {
-    expect(checkAdd(view([...three, member(4, true)], [0, 1, 2]), "https://10.0.0.9:2380", true)?.message).toBe(
-      "etcdserver: too many learner members in cluster",
+    expect(
+      checkAdd(view([...three, member(4, true)], [0, 1, 2]), "https://10.0.0.9:2380", true)?.message,
+    ).toBe("etcdserver: too many learner members in cluster");
+    expect(checkAdd(view(three, [0, 1, 2]), three[1]!.peerUrl, false)?.message).toBe(
+      "etcdserver: Peer URLs already exists",
     );
-    expect(checkAdd(view(three, [0, 1, 2]), three[1]!.peerUrl, false)?.message).toBe("etcdserver: Peer URLs already exists");
   });
 
   it("removing a connected voter must leave a connected quorum; a down member or a learner can go", () => {
-    expect(checkRemove(view(three, [0, 1]), three[1]!.id.raft)?.message).toBe("etcdserver: unhealthy cluster");
+    expect(checkRemove(view(three, [0, 1]), three[1]!.id.raft)?.message).toBe(
+      "etcdserver: unhealthy cluster",
+    );
     expect(checkRemove(view(three, [0, 1]), three[2]!.id.raft)).toBeNull();
     expect(checkRemove(view(three, [0, 1, 2]), three[1]!.id.raft)).toBeNull();
     expect(checkRemove(view([...three, member(4, true)], [0]), member(4, true).id.raft)).toBeNull();

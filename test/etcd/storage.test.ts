@@ -9,7 +9,13 @@ function entry(index: number, term = 1, data: unknown = index): Entry {
   return { index, term, type: "normal", data, bytes: 8 };
 }
 
-const ID = { name: "m", id: { hex: "0000000000000001", raft: 1 }, clusterId: "c", incarnation: 1, initialMembers: [] };
+const ID = {
+  name: "m",
+  id: { hex: "0000000000000001", raft: 1 },
+  clusterId: "c",
+  incarnation: 1,
+  initialMembers: [],
+};
 
 describe("member storage (WAL and snapshot on the VM disk)", () => {
   it("reads back what was fsynced, replaying truncations, and loses only unsynced records on power loss", () => {
@@ -48,7 +54,13 @@ describe("member storage (WAL and snapshot on the VM disk)", () => {
     st.writeIdentity(ID);
     for (let i = 1; i <= 5000; i++) st.save({ term: 1, vote: 0, commit: i }, [entry(i)], null);
     const before = disk.keys("etcd").filter((k) => k.startsWith("wal.")).length;
-    st.writeSnapshot({ index: 4500, term: 1, confState: { voters: [1], learners: [] }, data: null, bytes: 1 });
+    st.writeSnapshot({
+      index: 4500,
+      term: 1,
+      confState: { voters: [1], learners: [] },
+      data: null,
+      bytes: 1,
+    });
     const after = disk.keys("etcd").filter((k) => k.startsWith("wal.")).length;
     expect(before).toBe(5);
     expect(after).toBe(1);

@@ -4,7 +4,7 @@
  * kubeadm liveness probe restarting such an apiserver, and kube-vip dropping the VIP without quorum.
  */
 import { describe, expect, it } from "vitest";
-import { SECOND } from "../../src/sim/time.js";
+import { MINUTE, SECOND } from "../../src/sim/time.js";
 import { kubeHarness } from "./harness.js";
 
 describe("an etcd member down under a stacked apiserver (seed 000)", () => {
@@ -87,5 +87,34 @@ describe("kube-vip without etcd quorum", () => {
     h.sim.runUntil(t1 + 60 * SECOND);
     expect(h.cluster.vip?.holder).toBeDefined();
     expect(h.since(t1, "kube.api.probe").at(-1)?.ok).toBe(true);
+  });
+});
+
+describe("external etcd topology", () => {
+  it("keeps every apiserver ready when one member is down, since each talks to all members", () => {
+    const h = kubeHarness({ set: { "kube.etcdTopology": "external" } });
+    h.sim.runUntil(30 * SECOND);
+    const t0 = h.sim.now;
+    h.etcd.stop("cp-1");
+    h.sim.runUntil(t0 + 90 * SECOND);
+    expect(h.since(t0, "kube.apiserver.ready", "lb.backend")).toEqual([]);
+    expect(h.lb?.upCount).toBe(3);
+  });
+});
+
+describe("kube-vip failover", () => {
+  it("moves the VIP to another control plane about one lease duration after its holder's VM dies", () => {
+    const h = kubeHarness({ set: { "kube.endpoint": "kube-vip" } });
+    h.sim.runUntil(30 * SECOND);
+    const holder = h.cluster.vip!.holder!;
+    const t0 = h.sim.now;
+    h.hypervisor.powerOff(holder);
+    const moved = h.until(() => h.cluster.vip!.holder !== holder, MINUTE);
+    expect(moved).toBeDefined();
+    // Candidates take the lease once it is unchanged for 15 s on their clock, trying every 2–4.4 s.
+    expect(moved! - t0).toBeGreaterThanOrEqual(13 * SECOND);
+    expect(moved! - t0).toBeLessThanOrEqual(20 * SECOND);
+    h.sim.runUntil(moved! + 10 * SECOND);
+    expect(h.since(moved!, "kube.api.probe").at(-1)?.ok ?? true).toBe(true);
   });
 });

@@ -81,8 +81,9 @@ export class ClusterEtcdOperator {
   /** Starts the reconcile loop and watches for new master nodes. */
   start(): void {
     for (const host of this.masters) {
-      // A master that boots without an etcd data dir is a new node (replaced machine): the
-      // kubelet has no etcd manifest for it until the operator's next revision. The first boot
+      // A master that boots without an etcd data dir is a new node (replaced machine), one whose
+      // member is no longer in the cluster is stale: the kubelet runs no etcd there until the
+      // operator's next revision. The first boot
       // of each master is the installation, which bootstraps etcd with every member.
       let installed = false;
       this.hypervisor.vm(host)?.onBooted(() => {
@@ -90,7 +91,10 @@ export class ClusterEtcdOperator {
           installed = true;
           return;
         }
-        if (this.hasData(host) || this.isMember(host)) return;
+        // With a leader, a master outside its membership (dropped by a restore, or replaced) is
+        // re-added; without one, only a master with no data at all is taken for a new node.
+        const members = this.leaderMembers();
+        if (members === undefined ? this.hasData(host) : members.has(host)) return;
         this.pods.removeManifest(host);
         this.forceRedeployment(`new master node ${host}`);
       });

@@ -44,7 +44,8 @@ export interface RecoveryScriptContext {
 function requireRunningMaster(ctx: RecoveryScriptContext, host: string): void {
   const vm = ctx.hypervisor.vm(host);
   if (vm === undefined || vm.state === "deleted") throw new OperatorError(`no VM named ${host} exists now`);
-  if (!vm.isGuestRunning) throw new OperatorError(`${host} is not running (its guest OS is ${vm.guestState})`);
+  if (!vm.isGuestRunning)
+    throw new OperatorError(`${host} is not running (its guest OS is ${vm.guestState})`);
   if (!ctx.systemd.get(host)?.has(ETCD_UNIT)) throw new OperatorError(`${host} is not a master with etcd`);
 }
 
@@ -54,7 +55,11 @@ export function clusterBackup(ctx: RecoveryScriptContext, host: string, name?: s
   const file = name ?? `snapshot_${Math.round(ctx.sim.now / 1_000_000)}s.db`;
   ctx.sim.emit(SCRIPT_KIND, host, { script: "cluster-backup.sh", phase: "started", backup: file });
   ctx.operator.snapshotSave(host, file, (ok) => {
-    ctx.sim.emit(SCRIPT_KIND, host, { script: "cluster-backup.sh", phase: ok ? "done" : "failed", backup: file });
+    ctx.sim.emit(SCRIPT_KIND, host, {
+      script: "cluster-backup.sh",
+      phase: ok ? "done" : "failed",
+      backup: file,
+    });
   });
 }
 
@@ -69,7 +74,11 @@ export function quorumRestore(ctx: RecoveryScriptContext, host: string): void {
   ctx.pods.removeManifest(host);
   ctx.sim.after(ctx.podStopUs(), () => {
     if (!vm.isGuestRunning) {
-      ctx.sim.emit(SCRIPT_KIND, host, { script: "quorum-restore.sh", phase: "failed", reason: "node went down" });
+      ctx.sim.emit(SCRIPT_KIND, host, {
+        script: "quorum-restore.sh",
+        phase: "failed",
+        reason: "node went down",
+      });
       return;
     }
     ctx.sim.emit(SCRIPT_KIND, host, { script: "quorum-restore.sh", phase: "forceNewCluster" });
@@ -84,14 +93,20 @@ export function clusterRestore(ctx: RecoveryScriptContext, host: string, backup?
   requireRunningMaster(ctx, host);
   const b = backup === undefined ? ctx.operator.backups.latest() : ctx.operator.backups.get(backup);
   if (b === undefined) {
-    throw new OperatorError(backup ? `no backup named ${backup}` : "cluster-restore.sh needs a backup: none was saved");
+    throw new OperatorError(
+      backup ? `no backup named ${backup}` : "cluster-restore.sh needs a backup: none was saved",
+    );
   }
   const vm = ctx.hypervisor.vm(host)!;
   ctx.sim.emit(SCRIPT_KIND, host, { script: "cluster-restore.sh", phase: "stopping", backup: b.name });
   ctx.pods.removeManifest(host);
   ctx.sim.after(ctx.podStopUs(), () => {
     if (!vm.isGuestRunning) {
-      ctx.sim.emit(SCRIPT_KIND, host, { script: "cluster-restore.sh", phase: "failed", reason: "node went down" });
+      ctx.sim.emit(SCRIPT_KIND, host, {
+        script: "cluster-restore.sh",
+        phase: "failed",
+        reason: "node went down",
+      });
       return;
     }
     // The script moves /var/lib/etcd/member to the backup dir, then the restore pod writes a new

@@ -83,7 +83,7 @@ export class EtcdStaticPods {
     pod.installed = true;
     this.cancel(pod);
     const s = this.systemd.get(host);
-    if (s !== undefined && s.vm.isGuestRunning) s.start(ETCD_UNIT, reason);
+    if (s?.vm.isGuestRunning) s.start(ETCD_UNIT, reason);
   }
 
   private crashed(host: string, pod: PodState): void {
@@ -98,7 +98,7 @@ export class EtcdStaticPods {
     pod.pending = this.sim.after(delay, () => {
       pod.pending = undefined;
       const s = this.systemd.get(host);
-      if (pod.installed && s !== undefined && s.vm.isGuestRunning && s.state(ETCD_UNIT) === "failed") {
+      if (pod.installed && s?.vm.isGuestRunning && s.state(ETCD_UNIT) === "failed") {
         s.start(ETCD_UNIT, "kubelet: restart after crash-loop back-off");
       }
     });

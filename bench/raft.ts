@@ -1,0 +1,271 @@
+/**
+ * `npm run bench -- raft`: the Raft core on the simulation kernel and the simulated network, in
+ * ongardie/raftscope's configuration (../shared/reference/etcd-raft.md §7): 5 members, one-way
+ * latency uniform 10–15 ms, election timeout 100–200 ms, heartbeat 50 ms, 10 proposals/s to the
+ * leader, 1,000 simulated seconds. raftscope runs this at about 470× real time and 90 k messages
+ * per wall second headless; the target here is ≥ 20,000× real time.
+ *
+ * Time: one Raft tick is 10 ms (heartbeat every 5 ticks, election timeout drawn from [10, 20)
+ * ticks = 100–190 ms); each member ticks on its own timer with its own phase. Messages go through
+ * `Network.send` (latency draws, FIFO per connection, fault checks). Persistence is instantaneous:
+ * this measures Raft and the kernel, not the disk model (bench/soak.ts covers the whole member).
+ *
+ * Reference, measured in the same run: a bare message loop on the same kernel and network — each
+ * delivered message is answered by one message to another host, with as many messages in flight
+ * as the Raft run averages — for the same number of messages. The ratio says how much of the
+ * budget Raft itself takes.
+ *
+ * Correctness check: a leader exists at the end, at least 99 % of the proposals are committed,
+ * and every member applied the same entries (the Raft invariant checker watches the whole run).
+ */
+import { Network } from "../src/infra/network.js";
+import { observeEvent, observeReady, RaftInvariantChecker } from "../src/raft/invariants.js";
+import { RaftNode } from "../src/raft/raft.js";
+import type { Message } from "../src/raft/types.js";
+import { Simulation } from "../src/sim/simulation.js";
+import { MILLISECOND, SECOND } from "../src/sim/time.js";
+import type { Benchmark, BenchOptions, BenchResult } from "./benchmark.js";
+import { alternate, median, timed } from "./measure.js";
+
+/** Simulated seconds per round unless `--size` says otherwise. */
+export const RAFT_BENCH_SECONDS = 1000;
+/** Target speed (the issue's acceptance number). */
+export const RAFT_TARGET_SPEED = 20_000;
+
+const MEMBERS = 5;
+const TICK_US = 10 * MILLISECOND;
+const PORT = 2380;
+
+/** What one run of the Raft cluster did. */
+export interface RaftRunOutcome {
+  readonly simSeconds: number;
+  readonly messages: number;
+  readonly proposals: number;
+  readonly committed: number;
+  readonly leaderAtEnd: boolean;
+  readonly sameLogs: boolean;
+  readonly violations: number;
+  readonly events: number;
+}
+
+/** Runs the raftscope-like cluster for `simSeconds`; `checked` adds the invariant checker. */
+export function runRaftCluster(simSeconds: number, seed = 1, checked = false): RaftRunOutcome {
+  const sim = new Simulation({ seed: `raft-bench-${seed}` });
+  const net = new Network(sim, {
+    latency: { kind: "uniform", min: 10 * MILLISECOND, max: 15 * MILLISECOND },
+    bandwidthBytesPerSec: Number.POSITIVE_INFINITY,
+  });
+  const checker = checked ? new RaftInvariantChecker() : null;
+  const hosts: string[] = [];
+  const nodes: RaftNode[] = [];
+  const voters = Array.from({ length: MEMBERS }, (_, i) => i + 1);
+  const applied = new Array<number>(MEMBERS).fill(0);
+  let committedProposals = 0;
+  const rng = sim.rng.stream("raft-bench/timeouts");
+  for (let i = 0; i < MEMBERS; i++) {
+    const host = `n${i + 1}`;
+    hosts.push(host);
+    net.addHost(host);
+    const node = new RaftNode(
+      {
+        id: i + 1,
+        randomInt: (max) => rng.int(0, max - 1),
+        electionTicks: 10,
+        heartbeatTicks: 5,
+      },
+      { bootstrap: { voters, learners: [] } },
+    );
+    if (checker !== null) node.onEvent = (e) => observeEvent(checker, node, e);
+    nodes.push(node);
+  }
+  const process = (i: number): void => {
+    const node = nodes[i]!;
+    while (node.hasReady()) {
+      const rd = node.ready();
+      if (checker !== null) observeReady(checker, node, rd);
+      const msgs = rd.messages;
+      for (let k = 0; k < msgs.length; k++) {
+        const m = msgs[k]!;
+        net.send(hosts[i]!, hosts[m.to - 1]!, PORT, m, 0);
+      }
+      const ce = rd.committedEntries;
+      for (let k = 0; k < ce.length; k++) {
+        const e = ce[k]!;
+        if (e.type === "confChange") node.applyConfChange(e.data as never);
+        else if (i === 0 && e.data !== null) committedProposals++;
+      }
+      if (ce.length > 0) applied[i] = ce[ce.length - 1]!.index;
+      node.advance(rd);
+    }
+  };
+  for (let i = 0; i < MEMBERS; i++) {
+    const node = nodes[i]!;
+    net.listen(hosts[i]!, PORT, (m: Message) => {
+      node.step(m);
+      process(i);
+    });
+    // Each member ticks on its own timer, at its own phase.
+    const tick = (): void => {
+      node.tick();
+      process(i);
+      sim.after(TICK_US, tick);
+    };
+    sim.after(1 + Math.floor(rng.float() * TICK_US), tick);
+    process(i);
+  }
+  let proposals = 0;
+  const propose = (): void => {
+    for (let i = 0; i < MEMBERS; i++) {
+      const n = nodes[i]!;
+      if (n.role === "leader") {
+        if (n.propose(++proposals, 16) === "appended") process(i);
+        else proposals--;
+        break;
+      }
+    }
+    sim.after(100 * MILLISECOND, propose);
+  };
+  sim.after(SECOND, propose);
+  sim.runUntil(simSeconds * SECOND);
+  // Let the last proposals commit and apply everywhere.
+  const endProposals = proposals;
+  sim.runUntil(simSeconds * SECOND + SECOND);
+  const leaderAtEnd = nodes.some((n) => n.role === "leader");
+  const sameLogs = applied.every((a) => a === applied[0]);
+  const counters = net.counters();
+  return {
+    simSeconds,
+    messages: counters.delivered,
+    proposals: endProposals,
+    committed: committedProposals,
+    leaderAtEnd,
+    sameLogs,
+    violations: checker?.violationCount ?? 0,
+    events: sim.eventsProcessed,
+  };
+}
+
+/**
+ * The reference: `messages` messages through the same kernel and network, each delivery answered
+ * by one new message to the next host, `inFlight` of them at a time.
+ */
+export function runMessageLoop(messages: number, inFlight: number): number {
+  const sim = new Simulation({ seed: "raft-bench-reference" });
+  const net = new Network(sim, {
+    latency: { kind: "uniform", min: 10 * MILLISECOND, max: 15 * MILLISECOND },
+    bandwidthBytesPerSec: Number.POSITIVE_INFINITY,
+  });
+  const hosts = Array.from({ length: MEMBERS }, (_, i) => `n${i + 1}`);
+  let delivered = 0;
+  for (let i = 0; i < MEMBERS; i++) {
+    net.addHost(hosts[i]!);
+    const next = hosts[(i + 1) % MEMBERS]!;
+    const self = hosts[i]!;
+    net.listen(self, PORT, (m: { n: number }) => {
+      if (++delivered >= messages) {
+        sim.stop();
+        return;
+      }
+      net.send(self, next, PORT, { n: m.n + 1 }, 0);
+    });
+  }
+  for (let k = 0; k < inFlight; k++)
+    net.send(hosts[k % MEMBERS]!, hosts[(k + 1) % MEMBERS]!, PORT, { n: 0 }, 0);
+  sim.runUntil(Number.POSITIVE_INFINITY);
+  return delivered;
+}
+
+/** The Raft benchmark. */
+export const raftBenchmark: Benchmark = {
+  name: "raft",
+  description:
+    "5 Raft members, raftscope's timing (10–15 ms latency, 100–200 ms election, 50 ms heartbeat), 10 proposals/s, 1,000 simulated s; vs a bare message loop",
+  run(options: BenchOptions): BenchResult {
+    const simSeconds = options.size ?? RAFT_BENCH_SECONDS;
+    // Correctness first, with the invariant checker on (not timed).
+    const checkedRun = runRaftCluster(Math.min(simSeconds, 200), 1, true);
+    const outcomes: RaftRunOutcome[] = [];
+    let msgCount = 0;
+    let inFlight = 30;
+    const [raftRates, refRates] = alternate(
+      [
+        {
+          name: "raft",
+          round: () => {
+            const { seconds, value } = timed(() => runRaftCluster(simSeconds, 1 + outcomes.length));
+            outcomes.push(value);
+            msgCount = value.messages;
+            // Average messages in flight: deliveries × mean latency ÷ simulated time.
+            inFlight = Math.max(1, Math.round((value.messages * 12.5 * MILLISECOND) / (simSeconds * SECOND)));
+            return value.messages / seconds;
+          },
+        },
+        {
+          name: "reference",
+          round: () => {
+            const n = msgCount > 0 ? msgCount : 200 * simSeconds;
+            const { seconds } = timed(() => runMessageLoop(n, inFlight));
+            return n / seconds;
+          },
+        },
+      ],
+      options.rounds,
+      options.log,
+      [() => runRaftCluster(Math.min(simSeconds, 100), 99)],
+    );
+    const msgsPerSec = median(raftRates!);
+    const refPerSec = median(refRates!);
+    const last = outcomes[outcomes.length - 1]!;
+    const messagesPerSimSecond = last.messages / last.simSeconds;
+    const speed = msgsPerSec / messagesPerSimSecond;
+    const notes: string[] = [];
+    let ok = true;
+    for (const o of [checkedRun, ...outcomes]) {
+      if (!o.leaderAtEnd || !o.sameLogs || o.violations > 0 || o.committed < o.proposals * 0.99) {
+        ok = false;
+        notes.push(
+          `check failed: leader ${o.leaderAtEnd}, same logs ${o.sameLogs}, violations ${o.violations}, committed ${o.committed}/${o.proposals}`,
+        );
+      }
+    }
+    if (speed < RAFT_TARGET_SPEED)
+      notes.push(`${Math.round(speed)}× real time is below the target ${RAFT_TARGET_SPEED}×`);
+    return {
+      metrics: [
+        { key: "simSecondsPerWallSecond", label: "speed", value: Math.round(speed), unit: "× real time" },
+        {
+          key: "messagesPerWallSecond",
+          label: "Raft messages",
+          value: Math.round(msgsPerSec),
+          unit: "msgs/s",
+        },
+        {
+          key: "referenceMessagesPerWallSecond",
+          label: "bare message loop",
+          value: Math.round(refPerSec),
+          unit: "msgs/s",
+        },
+        {
+          key: "ratio",
+          label: "Raft / reference",
+          value: Math.round((msgsPerSec / refPerSec) * 1000) / 1000,
+          unit: "×",
+        },
+        {
+          key: "messagesPerSimSecond",
+          label: "messages per simulated s",
+          value: Math.round(messagesPerSimSecond),
+          unit: "",
+        },
+        {
+          key: "eventsPerSimSecond",
+          label: "events per simulated s",
+          value: Math.round(last.events / last.simSeconds),
+          unit: "",
+        },
+      ],
+      notes,
+      ok,
+    };
+  },
+};
