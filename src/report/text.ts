@@ -61,7 +61,8 @@ export function summaryLines(result: RunResult): string[] {
     const text =
       a.unavailableUs === 0
         ? chalk.green("always available")
-        : chalk.red(`unavailable ${formatDuration(a.unavailableUs)}`) + chalk.dim(` (${windows})`);
+        : chalk.red(`unavailable ${formatDuration(Math.round(a.unavailableUs / 1000) * 1000)}`) +
+          chalk.dim(` (${windows})`);
     out.push(`  ${a.name.padEnd(10)} ${text}`);
   }
   if (result.expectations.length > 0) {
