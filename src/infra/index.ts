@@ -15,6 +15,6 @@ export * from "./loadbalancer.js";
 export * from "./network.js";
 export * from "./network-types.js";
 export * from "./partition.js";
+export * from "./services.js";
 export * from "./vm.js";
 export * from "./vm-errors.js";
-export * from "./services.js";

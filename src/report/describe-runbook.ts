@@ -29,4 +29,7 @@ describeKind("trigger.fired", (r) => ({
   tone: "step",
   text: `when ${s(r.when)}: triggered${r.note ? ` (${s(r.note)})` : ""}`,
 }));
-describeKind("trigger.skipped", (r) => ({ tone: "detail", text: `when ${s(r.when)}: not run again (${s(r.reason)})` }));
+describeKind("trigger.skipped", (r) => ({
+  tone: "detail",
+  text: `when ${s(r.when)}: not run again (${s(r.reason)})`,
+}));

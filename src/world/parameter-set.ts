@@ -108,5 +108,9 @@ export class ParameterSet {
 }
 
 function suggestKey(key: string): string | undefined {
-  return closestMatches(key, PARAMETERS.map((p) => p.key), 1)[0];
+  return closestMatches(
+    key,
+    PARAMETERS.map((p) => p.key),
+    1,
+  )[0];
 }

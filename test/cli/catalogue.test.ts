@@ -18,7 +18,9 @@ describe("catalogue commands", () => {
   it("quorate explain model prints every parameter with its value and source", () => {
     const r = quorate(["explain", "model", "vsphere-vms"]);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^lb\.inter = 10s\n\s+Interval between health checks of a backend\n\s+source: CAPV v0\.7\.0/m);
+    expect(r.stdout).toMatch(
+      /^lb\.inter = 10s\n\s+Interval between health checks of a backend\n\s+source: CAPV v0\.7\.0/m,
+    );
     const keys = [...r.stdout.matchAll(/^(\S+) = /gm)].map((m) => m[1]);
     expect(keys).toContain("network.latency");
     expect(r.stdout.match(/source: /g)?.length).toBe(keys.length);
@@ -42,7 +44,14 @@ describe("catalogue commands", () => {
 
 describe("views at an instant (--at/--show)", () => {
   it("prints the VM list and the HAProxy table as they were at that instant", () => {
-    const r = quorate(["run", "experiments/haproxy-cp-power-cycle.yaml", "--at", "2m30s", "--show", "vms,lb"]);
+    const r = quorate([
+      "run",
+      "experiments/haproxy-cp-power-cycle.yaml",
+      "--at",
+      "2m30s",
+      "--show",
+      "vms,lb",
+    ]);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^== at 2m30s ==/);
     expect(r.stdout).toMatch(/^cp-0\s+poweredOff\s+notRunning/m);

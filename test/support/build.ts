@@ -9,11 +9,17 @@ import { fileURLToPath } from "node:url";
 
 export default function setup(): void {
   const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
-  const r = spawnSync(process.execPath, [join(root, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.build.json"], {
-    cwd: root,
-    encoding: "utf8",
-  });
+  const r = spawnSync(
+    process.execPath,
+    [join(root, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.build.json"],
+    {
+      cwd: root,
+      encoding: "utf8",
+    },
+  );
   if (r.status !== 0) {
-    process.stderr.write(`note: tsc reported type errors (tests run on the emitted JavaScript):\n${r.stdout.slice(0, 2000)}\n`);
+    process.stderr.write(
+      `note: tsc reported type errors (tests run on the emitted JavaScript):\n${r.stdout.slice(0, 2000)}\n`,
+    );
   }
 }
