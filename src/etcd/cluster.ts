@@ -281,6 +281,10 @@ export class EtcdCluster implements MemberObserver {
     return n;
   }
 
+  lineageOfHost(host: string): number | undefined {
+    return this.members.get(host)?.incarnation;
+  }
+
   /** A restore starts a new lineage without going through a member (etcdutl writes the data dir). */
   restoredIncarnation(clusterId: string): number {
     const n = this.nextIncarnation++;

@@ -28,6 +28,11 @@ export interface MemberObserver {
   incarnationOf(clusterId: string): number;
   /** A fresh lineage number (`--force-new-cluster`, restore). */
   newIncarnation(clusterId: string): number;
+  /**
+   * The lineage of the member process running on `host`, if any: stands in for rafthttp's
+   * `X-Etcd-Cluster-ID` header when a message comes from a member this one does not know yet.
+   */
+  lineageOfHost(host: string): number | undefined;
 }
 
 /** An observer that ignores everything (single-member tests). */
@@ -41,4 +46,5 @@ export const NO_OBSERVER: MemberObserver = {
   membershipChanged() {},
   incarnationOf: () => 1,
   newIncarnation: () => 1,
+  lineageOfHost: () => undefined,
 };

@@ -37,7 +37,6 @@ import type { RaftStartState } from "../raft/requests.js";
 import {
   type ConfChange,
   type Entry,
-  type HardState,
   type Message,
   NONE,
   type NodeId,
@@ -73,6 +72,7 @@ import {
   ERR_TIMEOUT_LEADER_FAIL,
   ERR_TOO_MANY_REQUESTS,
 } from "./errors.js";
+import { forceNewClusterState } from "./force-new-cluster.js";
 import { clientUrlOf, clusterIdOf, memberIdOf, peerUrlOf } from "./ids.js";
 import { EtcdLogger } from "./log.js";
 import type { MemberHost } from "./member-host.js";
@@ -121,6 +121,8 @@ interface Waiter {
 /** Polls while joining an existing cluster: how often, and for how long before giving up. */
 const JOIN_RETRY_US = 500 * MILLISECOND;
 const JOIN_GIVE_UP_US = CONN_READ_TIMEOUT_US;
+/** How long a joining member collects membership answers after the first one. */
+const JOIN_COLLECT_US = 200 * MILLISECOND;
 /** Requests kept while the member is not ready yet (older ones are dropped: their clients gave up). */
 const MAX_HELD_REQUESTS = 10_000;
 /** etcd polls peer connections every 50 ms before advancing election ticks. */
@@ -300,9 +302,9 @@ export class EtcdMember implements Process, MemberHost {
 
   /** Sends a peer-port message to member `to`. */
   sendPeer(to: NodeId, message: PeerWire, bytes: number, channel = 0, onRefused?: RefusedHandler): void {
-    const info = this.membership.details(to);
-    if (info === undefined) return;
-    this.network.send(this.host, info.host, PEER_PORT, message, bytes, {
+    const host = this.hostOf(to);
+    if (host === undefined) return;
+    this.network.send(this.host, host, PEER_PORT, message, bytes, {
       channel,
       ...(onRefused ? { onRefused } : {}),
     });
@@ -344,53 +346,13 @@ export class EtcdMember implements Process, MemberHost {
    * member. The result is a one-member cluster holding the committed data.
    */
   private forceNewCluster(state: PersistedState): PersistedState {
-    const hs: HardState = state.hardState ?? { term: 0, vote: 0, commit: 0 };
-    const snap = state.snapshot;
-    const base = snap?.index ?? 0;
-    const committed = state.entries.filter((e) => e.index <= hs.commit);
-    // Membership as of the commit index.
-    const voters = new Set<NodeId>(snap?.confState.voters ?? []);
-    const learners = new Set<NodeId>(snap?.confState.learners ?? []);
-    for (const e of committed) {
-      if (e.type !== "confChange") continue;
-      const cc = e.data as ConfChange;
-      if (cc.type === "remove") {
-        voters.delete(cc.nodeId);
-        learners.delete(cc.nodeId);
-      } else if (cc.type === "addLearner") learners.add(cc.nodeId);
-      else {
-        learners.delete(cc.nodeId);
-        voters.add(cc.nodeId);
-      }
-    }
-    const self = state.identity.id.raft;
-    const entries: Entry[] = committed.slice();
-    let index = Math.max(base, hs.commit);
-    const others = [...voters, ...learners].filter((id) => id !== self).sort((a, b) => a - b);
-    for (const nodeId of others) {
-      entries.push({
-        term: hs.term,
-        index: ++index,
-        type: "confChange",
-        data: { type: "remove", nodeId },
-        bytes: 64,
-      });
-    }
-    if (!voters.has(self)) {
-      entries.push({
-        term: hs.term,
-        index: ++index,
-        type: "confChange",
-        data: { type: "addVoter", nodeId: self },
-        bytes: 64,
-      });
-    }
-    const newHs: HardState = { term: hs.term, vote: hs.vote, commit: index };
-    this.storage.rewrite(
-      newHs,
-      snap,
-      entries.filter((e) => e.index > base),
+    const forced = forceNewClusterState(
+      state.identity.id.raft,
+      state.hardState,
+      state.snapshot,
+      state.entries,
     );
+    this.storage.rewrite(forced.hardState, state.snapshot, forced.entries);
     const identity: MemberIdentity = {
       ...state.identity,
       incarnation: this.observer.newIncarnation(state.identity.clusterId),
@@ -399,9 +361,9 @@ export class EtcdMember implements Process, MemberHost {
     this.storage.fsync(() => {});
     this.log.info(
       "etcdserver",
-      `forcing restart member ${identity.id.hex} in cluster ${identity.clusterId} at commit index ${index}`,
+      `forcing restart member ${identity.id.hex} in cluster ${identity.clusterId} at commit index ${forced.hardState.commit}`,
     );
-    return { identity, hardState: newHs, snapshot: snap, entries: entries.filter((e) => e.index > base) };
+    return { identity, hardState: forced.hardState, snapshot: state.snapshot, entries: forced.entries };
   }
 
   private bootstrapNew(): void {
@@ -453,6 +415,24 @@ export class EtcdMember implements Process, MemberHost {
     };
     ask();
   }
+
+  /**
+   * etcd takes the first peer's answer; the simulator waits {@link JOIN_COLLECT_US} after it for
+   * the others and takes the most recent view, so a peer that lags behind a `member add` (its
+   * membership still shows the old member on this host) does not give the new member a removed ID.
+   */
+  private joinAnswer(m: Extract<PeerControl, { kind: "membersResponse" }>): void {
+    if (this.raft !== null || this.identity !== undefined) return;
+    const best = this.joinBest;
+    if (best === undefined || m.applied > best.applied) this.joinBest = m;
+    if (best !== undefined) return;
+    this.after(JOIN_COLLECT_US, () => {
+      const chosen = this.joinBest;
+      if (chosen !== undefined) this.joined(chosen);
+    });
+  }
+
+  private joinBest: Extract<PeerControl, { kind: "membersResponse" }> | undefined;
 
   private joined(m: Extract<PeerControl, { kind: "membersResponse" }>): void {
     if (this.raft !== null || this.identity !== undefined) return;
@@ -704,9 +684,9 @@ export class EtcdMember implements Process, MemberHost {
         this.snapshots.send(m);
         continue;
       }
-      const info = this.membership.details(m.to);
-      if (info === undefined) continue;
-      this.network.send(this.host, info.host, PEER_PORT, m, messageBytes(m), this.peerSendOptions);
+      const host = this.hostOf(m.to);
+      if (host === undefined) continue;
+      this.network.send(this.host, host, PEER_PORT, m, messageBytes(m), this.peerSendOptions);
     }
   }
 
@@ -910,13 +890,18 @@ export class EtcdMember implements Process, MemberHost {
             this.host,
             m.replyHost,
             PEER_PORT,
-            { kind: "membersResponse", membership: this.membership.image(), incarnation: this.incarnation },
+            {
+              kind: "membersResponse",
+              membership: this.membership.image(),
+              incarnation: this.incarnation,
+              applied: this.raft.applied,
+            },
             CONTROL_BYTES,
           );
         }
         return;
       case "membersResponse":
-        this.joined(m);
+        this.joinAnswer(m);
         return;
       default:
         break;
@@ -1003,16 +988,29 @@ export class EtcdMember implements Process, MemberHost {
   }
 
   /**
-   * rafthttp only serves known members: a removed member gets 410 Gone (and exits when it hears
-   * so); an unknown sender (a member of another cluster, e.g. the old cluster after a restore) is
-   * refused.
+   * rafthttp refuses a removed member with 410 Gone (it exits when it hears so) and checks the
+   * cluster ID header of everything else. A sender this member does not know yet is accepted when
+   * it belongs to the same cluster: a member that fell behind must hear from members added after
+   * its progress, or it could never catch up (etcd delivers those through the pipeline handler).
    */
   private acceptFrom(id: NodeId, fromHost: string): boolean {
-    if (this.membership.isRemoved(id)) {
+    const m = this.membership;
+    if (m.isRemoved(id)) {
       this.network.send(this.host, fromHost, PEER_PORT, { kind: "memberRemoved", id }, CONTROL_BYTES);
       return false;
     }
-    return this.membership.has(id) || this.membership.details(id) !== undefined;
+    if (m.has(id) || m.details(id) !== undefined) return true;
+    if (this.observer.lineageOfHost(fromHost) !== this.incarnation) return false;
+    this.learnedHosts.set(id, fromHost);
+    return true;
+  }
+
+  /** Hosts of members this one does not know yet but heard from (so it can answer them). */
+  private readonly learnedHosts = new Map<NodeId, string>();
+
+  /** The host of member `id`, if known. */
+  private hostOf(id: NodeId): string | undefined {
+    return this.membership.details(id)?.host ?? this.learnedHosts.get(id);
   }
 
   // ---------------------------------------------------------------- client API

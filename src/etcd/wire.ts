@@ -39,7 +39,13 @@ export type PeerControl =
   | { readonly kind: "versionRequest"; readonly from: NodeId }
   | { readonly kind: "versionResponse"; readonly from: NodeId; readonly version: string }
   | { readonly kind: "membersRequest"; readonly replyHost: string }
-  | { readonly kind: "membersResponse"; readonly membership: MembershipImage; readonly incarnation: number }
+  | {
+      readonly kind: "membersResponse";
+      readonly membership: MembershipImage;
+      readonly incarnation: number;
+      /** The answering member's applied index: how recent its view of the membership is. */
+      readonly applied: number;
+    }
   /** rafthttp answers a removed member's stream with 410 Gone. */
   | { readonly kind: "memberRemoved"; readonly id: NodeId }
   /** A follower forwards `member promote` to the leader, which alone knows the learner's progress. */

@@ -33,7 +33,7 @@ export const ModelSchema = z.strictObject({
       })
       .default(["infra"])
       .describe(
-        "Which layers the world runs: infra (VMs, network, load balancer), etcd (a member on every control-plane VM), kube (a kubeadm Kubernetes cluster on etcd); more as they land",
+        "Which layers the world runs: infra (VMs, network, load balancer), etcd (a member on every control-plane VM), kube (a kubeadm Kubernetes cluster on etcd), openshift (etcd static pods and the cluster-etcd-operator, docs/openshift.md); more as they land",
       ),
     parameters: z.record(z.string(), ParameterEntry).default({}),
   }),

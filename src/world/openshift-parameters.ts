@@ -35,7 +35,7 @@ export const OPENSHIFT_PARAMETERS: readonly ParameterSpec[] = [
     default: 5 * SECOND,
     unit: "µs",
     summary: "Delay before the operator retries a refused `member add`",
-    source: "assumption",
+    source: "assumption: the operator requeues a failed sync after a few seconds; no published figure",
   },
   {
     key: "ocp.podStopDuration",

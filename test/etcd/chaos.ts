@@ -36,6 +36,8 @@ export interface ScheduledFault {
 /** What a run found. */
 export interface ChaosOutcome {
   readonly violations: readonly string[];
+  /** Data destruction the schedule caused (should be none: it loses only a minority's data). */
+  readonly destroyed: readonly string[];
   readonly lostWrites: number;
   readonly ackedWrites: number;
   readonly converged: boolean;
@@ -94,10 +96,14 @@ export function runChaos(
   workload.stop();
   t.sim.runUntil(t.sim.now + 15 * SECOND);
   const lost = monitor.finish();
-  if (process.env.CHAOS_TRACE === "1")
-    for (const l of dumpTrace(t, (x) => /cp-4|etcdctl/.test(x))) console.log(l);
+  if (process.env.CHAOS_TRACE === "1") {
+    const keep = new RegExp(process.env.CHAOS_GREP ?? ".");
+    const drop = /became active|version of|TCP stream|became inactive/;
+    for (const l of dumpTrace(t, (x) => keep.test(x) && !drop.test(x))) console.log(l);
+  }
   return {
     violations: t.cluster.findings(),
+    destroyed: t.cluster.destructions.map((d) => d.reason),
     lostWrites: lost.count,
     ackedWrites: ledger.acked.size,
     converged,
@@ -185,13 +191,16 @@ function apply(t: TestCluster, op: ReturnType<typeof operatorFor>, f: Fault, rep
     }
     case "replace": {
       // Minority data-dir loss, repaired the safe way: remove, wipe, add back with a new ID.
+      // One at a time, and only into a healthy cluster: replacing a member while another is still
+      // catching up (or down) loses a majority's data, which no procedure survives.
       const h = host(t, f.member);
       if (replacing.size > 0 || !t.hypervisor.vm(h)!.isGuestRunning) return;
+      if (t.cluster.state.healthy !== t.names.length || !settled(t)) return;
       replacing.add(h);
       op.wipe(h);
       const attempt = (): void => {
         op.rejoin(h, (ok) => {
-          if (ok) replacing.delete(h);
+          if (ok) waitCaughtUp(t, h, () => replacing.delete(h));
           else t.sim.after(5 * SECOND, attempt);
         });
       };
@@ -199,6 +208,17 @@ function apply(t: TestCluster, op: ReturnType<typeof operatorFor>, f: Fault, rep
       return;
     }
   }
+}
+
+/** Calls `done` once the member on `h` has applied what the leader had committed when asked. */
+function waitCaughtUp(t: TestCluster, h: string, done: () => void): void {
+  const target = t.cluster.leader()?.raft?.commit ?? 0;
+  const check = (): void => {
+    const m = t.cluster.member(h);
+    if (m?.raft != null && m.raft.applied >= target && target > 0) done();
+    else t.sim.after(500 * MILLISECOND, check);
+  };
+  check();
 }
 
 function heal(t: TestCluster, replacing: Set<string>): void {

@@ -58,6 +58,7 @@ function check(n: number, runs: number): void {
     fc.property(fc.integer({ min: 1, max: 1_000_000 }), scheduleArb(n), (seed, schedule) => {
       const o = runChaos(seed, n, schedule);
       expect(o.violations, o.detail).toEqual([]);
+      expect(o.destroyed, o.detail).toEqual([]);
       expect(o.lostWrites, `${o.lostWrites} of ${o.ackedWrites} acknowledged writes lost; ${o.detail}`).toBe(
         0,
       );

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { forceNewClusterState } from "../../src/etcd/force-new-cluster.js";
 import { MemberStorage } from "../../src/etcd/storage.js";
 import { Disk } from "../../src/infra/disk.js";
 import type { Entry } from "../../src/raft/types.js";
@@ -68,5 +69,26 @@ describe("member storage (WAL and snapshot on the VM disk)", () => {
     expect(back.snapshot?.index).toBe(4500);
     expect(back.entries[0]!.index).toBe(4501);
     expect(back.entries.at(-1)!.index).toBe(5000);
+  });
+});
+
+describe("--force-new-cluster state", () => {
+  it("drops uncommitted entries and force-commits removal of every other member", () => {
+    const cc = (index: number, type: "addVoter" | "remove", nodeId: number): Entry => ({
+      index,
+      term: 1,
+      type: "confChange",
+      data: { type, nodeId },
+      bytes: 0,
+    });
+    const entries = [cc(1, "addVoter", 1), cc(2, "addVoter", 2), cc(3, "addVoter", 3), entry(4, 2), entry(5, 2), entry(6, 2)];
+    const forced = forceNewClusterState(2, { term: 2, vote: 1, commit: 5 }, null, entries);
+    expect(forced.entries.map((e) => e.index)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect(forced.entries.slice(5).map((e) => e.data)).toEqual([
+      { type: "remove", nodeId: 1 },
+      { type: "remove", nodeId: 3 },
+    ]);
+    expect(forced.entries[5]!.term).toBe(2);
+    expect(forced.hardState).toEqual({ term: 2, vote: 1, commit: 7 });
   });
 });
