@@ -148,7 +148,8 @@ export const ETCD_PARAMETERS: readonly ParameterSpec[] = [
     default: 1000,
     unit: "keys",
     summary: "Distinct keys the workload writes in turn",
-    source: "assumption: a small working set, like the etcd functional tester's stresser keys (reference/etcd-raft.md §4.2)",
+    source:
+      "assumption: a small working set, like the etcd functional tester's stresser keys (reference/etcd-raft.md §4.2)",
   },
   {
     key: "workload.start",
@@ -156,7 +157,8 @@ export const ETCD_PARAMETERS: readonly ParameterSpec[] = [
     default: 5 * SECOND,
     unit: "µs",
     summary: "When the client workload starts (the cluster elects its first leader before)",
-    source: "assumption: after the first election (etcd elects within ~1-2 s at defaults, reference/etcd-raft.md §1.3)",
+    source:
+      "assumption: after the first election (etcd elects within ~1-2 s at defaults, reference/etcd-raft.md §1.3)",
   },
   {
     key: "workload.slowThreshold",

@@ -302,7 +302,8 @@ export const KUBE_PARAMETERS: readonly ParameterSpec[] = [
     default: uniform(1 * SECOND, 3 * SECOND),
     unit: "µs",
     summary: "Start of a control-plane component's container or unit (before its own start-up)",
-    source: "assumption: seconds for a container or unit to start; kubeadm reports all control-plane components healthy after 24-28 s (capi-kube.md §4.3)",
+    source:
+      "assumption: seconds for a container or unit to start; kubeadm reports all control-plane components healthy after 24-28 s (capi-kube.md §4.3)",
   },
   duration(
     "kube.component.restartSec",
