@@ -3,10 +3,10 @@
  * advances simulated time to the end of the run, and derives the result (availability, metrics,
  * expectation verdicts) from the trace.
  */
-import { evaluateExpectations } from "../observe/expectations.js";
+import { evaluateExpectations, recoveredAt } from "../observe/expectations.js";
 import { LiveSignals } from "../observe/live.js";
 import { computeMetrics, metricKey, metricSpecs } from "../observe/metrics.js";
-import { windows } from "../observe/series.js";
+import { mapSeries, windows } from "../observe/series.js";
 import { signalSeries } from "../observe/signals.js";
 import { describe as describeDistribution } from "../sim/distribution.js";
 import { formatDuration } from "../sim/time.js";
@@ -74,6 +74,8 @@ export function executeRun(prepared: PreparedRun, options: RunOptions = {}): Run
   for (const r of records) if (r.kind === "metric") metrics[String(r.name)] = r.value as number | null;
   // Declared metrics (world.addMetric) under their result key (durations end in `Us`).
   for (const [name, spec] of metricSpecs(world)) metrics[metricKey(spec)] = metricValues.get(name) ?? null;
+  const recovery = recoveryTime(world, records, plan.steps[0]?.atUs, endUs);
+  if (recovery !== undefined) metrics.recoveryUs = recovery;
   return {
     experiment: plan.name,
     ...(plan.description !== undefined ? { description: plan.description } : {}),
@@ -93,6 +95,24 @@ export function executeRun(prepared: PreparedRun, options: RunOptions = {}): Run
     eventsProcessed: sim.eventsProcessed,
     passed: expectations.every((e) => e.passed) && findings.length === 0,
   };
+}
+
+/**
+ * Recovery time: from the first step (the incident) until `recovery.complete` holds again (every
+ * desired Machine Running, Node Ready, etcd member healthy and voting, pod available), when the
+ * model has that signal; null when it never recovered within the run.
+ */
+function recoveryTime(
+  world: World,
+  records: RunResult["records"],
+  incidentUs: number | undefined,
+  endUs: number,
+): number | null | undefined {
+  const spec = world.signals.get("recovery.complete");
+  if (!spec || incidentUs === undefined) return undefined;
+  const series = mapSeries(signalSeries(spec, world, records, undefined), (v) => v === true);
+  const at = recoveredAt(series, incidentUs, endUs);
+  return at === undefined ? null : at - incidentUs;
 }
 
 /** The availability windows every summary shows, for the signals this world has. */

@@ -65,11 +65,12 @@ export interface NetworkClientOptions {
   /** Timeout of a reconnect's TCP connect. Default 2 s (etcdctl `--dial-timeout`). */
   readonly dialTimeoutUs?: Micros;
   /**
-   * Schedules client timers and returns a function that cancels the timer; default the
+   * Schedules client timers, optionally returning a function that cancels the timer; default the
    * simulation. A client inside a VM passes its guest clock (`(d, fn) => { const e = guest.after(d,
    * fn); return () => guest.cancel(e); }`) so its timers die with the guest.
    */
-  readonly schedule?: (delayUs: Micros, fn: () => void) => () => void;
+  // biome-ignore lint/suspicious/noConfusingVoidType: a scheduler may or may not offer cancellation
+  readonly schedule?: (delayUs: Micros, fn: () => void) => (() => void) | void;
 }
 
 /** Per-call options of operator requests. */
@@ -130,7 +131,8 @@ export class EtcdNetworkClient implements EtcdClient {
   private readonly keepAliveTimeUs: Micros;
   private readonly keepAliveTimeoutUs: Micros;
   private readonly dialTimeoutUs: Micros;
-  private readonly schedule: (delayUs: Micros, fn: () => void) => () => void;
+  // biome-ignore lint/suspicious/noConfusingVoidType: see NetworkClientOptions.schedule
+  private readonly schedule: (delayUs: Micros, fn: () => void) => (() => void) | void;
   /** False: deadlines are kernel events with a shared handler (no closure per request). */
   private readonly customSchedule: boolean;
   private readonly deadlineFn = (p: PendingRequest): void => this.deadline(p);
@@ -307,10 +309,11 @@ export class EtcdNetworkClient implements EtcdClient {
     };
     this.pending.set(id, p);
     if (this.customSchedule) {
-      p.cancelDeadline = this.schedule(timeout, () => {
-        p.cancelDeadline = undefined;
-        this.deadline(p);
-      });
+      p.cancelDeadline =
+        this.schedule(timeout, () => {
+          p.cancelDeadline = undefined;
+          this.deadline(p);
+        }) ?? undefined;
     } else p.deadlineEvent = this.sim.after(timeout, this.deadlineFn, p);
     if (p.endpoint === undefined) this.waiting.push(id);
     else this.attempt(id, p, p.endpoint);

@@ -30,6 +30,7 @@ import type { TraceRecord, TraceSink } from "../sim/trace.js";
 import type { EtcdMember, MemberSetup } from "./member.js";
 import type { MemberObserver } from "./member-observer.js";
 import type { MvccStore } from "./mvcc.js";
+import { entryContentKey } from "./proposals.js";
 import type { EtcdUnitConfig } from "./unit-config.js";
 import { PEER_PORT } from "./wire.js";
 
@@ -306,7 +307,7 @@ export class EtcdCluster implements MemberObserver {
   private checker(incarnation: number): RaftInvariantChecker {
     let c = this.checkers.get(incarnation);
     if (c === undefined) {
-      c = new RaftInvariantChecker();
+      c = new RaftInvariantChecker({ contentKey: (e) => entryContentKey(e.data, e.type === "confChange") });
       this.checkers.set(incarnation, c);
     }
     return c;

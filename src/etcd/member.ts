@@ -80,7 +80,7 @@ import type { MemberObserver } from "./member-observer.js";
 import { type MemberInfo, Membership } from "./membership.js";
 import { MvccStore, type WriteOp } from "./mvcc.js";
 import { PeerTracker } from "./peer-tracker.js";
-import { type ConfChangeRequest, type Proposal, writeBytes } from "./proposals.js";
+import { type ConfChangeRequest, type Proposal, proposalUid, writeBytes } from "./proposals.js";
 import { ReadLoop } from "./read-loop.js";
 import { checkAdd, checkPromote, checkRemove, type ReconfigView } from "./reconfig.js";
 import { SnapshotTransfers } from "./snapshot-transfer.js";
@@ -1134,7 +1134,7 @@ export class EtcdMember implements Process, MemberHost {
       return;
     }
     const reqId = this.nextReqId++;
-    const proposal: Proposal = { kind: "write", origin: this.selfId, reqId, op };
+    const proposal: Proposal = { kind: "write", uid: proposalUid(), origin: this.selfId, reqId, op };
     const r = raft.propose(proposal, writeBytes(op));
     if (r === "dropped" || r === "confChangePending") {
       respond(fail(ERR_PROPOSAL_DROPPED));
@@ -1330,6 +1330,7 @@ export class EtcdMember implements Process, MemberHost {
     const reqId = this.nextReqId++;
     const p: Proposal = {
       kind: "publish",
+      uid: proposalUid(),
       origin: this.selfId,
       reqId,
       name: this.unit.name,

@@ -10,14 +10,41 @@ import type { WriteOp } from "./mvcc.js";
 
 /** A request proposed through Raft. Entry data is one of these (or null for a leader's empty entry). */
 export type Proposal =
-  | { readonly kind: "write"; readonly origin: NodeId; readonly reqId: number; readonly op: WriteOp }
+  | {
+      readonly kind: "write";
+      readonly uid: number;
+      readonly origin: NodeId;
+      readonly reqId: number;
+      readonly op: WriteOp;
+    }
   | {
       readonly kind: "publish";
+      readonly uid: number;
       readonly origin: NodeId;
       readonly reqId: number;
       readonly name: string;
       readonly clientUrl: string;
     };
+
+let lastUid = 0;
+
+/**
+ * A number no other proposal of this process has: the identity the Raft invariant checker compares
+ * entries by (cheaper than identity maps; only equality within a run matters, never the value).
+ */
+export function proposalUid(): number {
+  return ++lastUid;
+}
+
+/** The checker's content key of an entry's data: the proposal's uid, or a value key otherwise. */
+export function entryContentKey(data: unknown, isConfChange: boolean): string | number {
+  if (data === null || data === undefined) return isConfChange ? "<confChange>" : "<empty>";
+  if (isConfChange) {
+    const cc = data as { type: string; nodeId: number };
+    return `cc:${cc.type}:${cc.nodeId}`;
+  }
+  return (data as Proposal).uid;
+}
 
 /** Context of a conf-change entry: the member it concerns and who asked for it. */
 export interface ConfChangeRequest {

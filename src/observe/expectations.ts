@@ -156,6 +156,15 @@ function evaluateOne(
   }
 }
 
+/**
+ * When a boolean series recovered after an incident that began at `fromUs`: the first instant it
+ * holds again after it first stops holding (or `fromUs` if it never stopped); undefined if it never
+ * recovered before `endUs`. The same rule as `within:` without `after:`.
+ */
+export function recoveredAt(series: Series<boolean>, fromUs: number, endUs: number): number | undefined {
+  return reachedAt(series, fromUs, endUs, false);
+}
+
 /** When the condition was reached, by the rules in the header. */
 function reachedAt(
   series: Series<boolean>,

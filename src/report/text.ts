@@ -65,6 +65,23 @@ export function summaryLines(result: RunResult): string[] {
           chalk.dim(` (${windows})`);
     out.push(`  ${a.name.padEnd(10)} ${text}`);
   }
+  const m = result.metrics;
+  if (m.recoveryUs !== undefined) {
+    out.push(
+      `  ${"recovery".padEnd(10)} ${
+        m.recoveryUs === null
+          ? chalk.red("not recovered by the end of the run")
+          : `complete ${formatDuration(Math.round(m.recoveryUs / 1000) * 1000)} after the first step`
+      }`,
+    );
+  }
+  if (m.lostWrites !== undefined && m.lostWrites !== null) {
+    out.push(
+      `  ${"lost".padEnd(10)} ${m.lostWrites === 0 ? chalk.green("0 acknowledged writes lost") : chalk.red(`${m.lostWrites} acknowledged writes lost`)}`,
+    );
+  }
+  if (m.elections !== undefined && m.elections !== null)
+    out.push(`  ${"elections".padEnd(10)} ${m.elections}`);
   if (result.expectations.length > 0) {
     out.push("");
     out.push(chalk.bold("expectations"));

@@ -6,7 +6,7 @@
 import { endpointStatusTable, memberListTable } from "../../etcd/etcdctl-format.js";
 import { clientUrlOf } from "../../etcd/ids.js";
 import { etcdOf } from "../../world/etcd-world.js";
-import { registerView } from "./registry.js";
+import { findView, registerView } from "./registry.js";
 
 registerView({
   name: "etcd-members",
@@ -34,5 +34,15 @@ registerView({
           : { endpoint, error: "context deadline exceeded" };
       }),
     );
+  },
+});
+
+registerView({
+  name: "etcd",
+  summary: "etcd-members and etcd-status together (what an SRE runs first: member list, endpoint status)",
+  render: (world) => {
+    const members = findView("etcd-members")?.render(world);
+    const status = findView("etcd-status")?.render(world);
+    return members === undefined && status === undefined ? undefined : `${members ?? ""}\n${status ?? ""}`;
   },
 });
