@@ -81,7 +81,14 @@ describe("--force-new-cluster state", () => {
       data: { type, nodeId },
       bytes: 0,
     });
-    const entries = [cc(1, "addVoter", 1), cc(2, "addVoter", 2), cc(3, "addVoter", 3), entry(4, 2), entry(5, 2), entry(6, 2)];
+    const entries = [
+      cc(1, "addVoter", 1),
+      cc(2, "addVoter", 2),
+      cc(3, "addVoter", 3),
+      entry(4, 2),
+      entry(5, 2),
+      entry(6, 2),
+    ];
     const forced = forceNewClusterState(2, { term: 2, vote: 1, commit: 5 }, null, entries);
     expect(forced.entries.map((e) => e.index)).toEqual([1, 2, 3, 4, 5, 6, 7]);
     expect(forced.entries.slice(5).map((e) => e.data)).toEqual([
