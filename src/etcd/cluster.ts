@@ -257,6 +257,8 @@ export class EtcdCluster implements MemberObserver {
         id: info?.id.hex ?? "",
         voters: cs?.voters.length ?? 0,
         learners: cs?.learners.length ?? 0,
+        // The members a new cluster starts with are written as conf changes without a request.
+        bootstrap: cc.context === undefined && cc.type === "addVoter",
       });
     }
     this.scheduleEvaluate();

@@ -60,10 +60,14 @@ describeKind("etcd.cluster", (r) => {
   };
 });
 
-describeKind("etcd.member", (r) => ({
-  tone: r.change === "removed" ? "fault" : "change",
-  text: `etcd membership: ${s(r.member) || s(r.id)} ${s(r.change)} (${s(r.voters)} voters, ${s(r.learners)} learners)`,
-}));
+describeKind("etcd.member", (r) =>
+  r.bootstrap === true
+    ? undefined
+    : {
+        tone: r.change === "removed" ? "fault" : "change",
+        text: `etcd membership: ${s(r.member) || s(r.id)} ${s(r.change)} (${s(r.voters)} voters, ${s(r.learners)} learners)`,
+      },
+);
 
 describeKind("etcd.etcdctl", (r) => {
   const out = s(r.output)
