@@ -148,7 +148,7 @@ export class MvccStore {
     failure: readonly TxnOp[],
     events: WatchEvent[],
   ): TxnResponse {
-    const succeeded = compares.every((c) => this.compare(c));
+    const succeeded = compares.every((c) => compareKv(this.kvs.get(c.key), c));
     const ops = succeeded ? success : failure;
     const rev = this.rev + 1;
     let wrote = false;
@@ -177,37 +177,6 @@ export class MvccStore {
     }
     if (wrote) this.rev = rev;
     return { succeeded, revision: this.rev, responses };
-  }
-
-  private compare(c: Compare): boolean {
-    const kv = this.kvs.get(c.key);
-    let actual: unknown;
-    switch (c.target) {
-      case "version":
-        actual = kv?.version ?? 0;
-        break;
-      case "createRevision":
-        actual = kv?.createRevision ?? 0;
-        break;
-      case "modRevision":
-        actual = kv?.modRevision ?? 0;
-        break;
-      case "value":
-        // A missing key never matches a value comparison (etcd compares against no value).
-        if (kv === undefined) return false;
-        actual = kv.value;
-        break;
-    }
-    switch (c.op) {
-      case "=":
-        return actual === c.operand;
-      case "!=":
-        return actual !== c.operand;
-      case "<":
-        return (actual as number) < (c.operand as number);
-      case ">":
-        return (actual as number) > (c.operand as number);
-    }
   }
 
   private putAt(
@@ -330,4 +299,37 @@ export class MvccStore {
 /** An empty keyspace image (a new cluster). */
 export function emptyImage(): StoreImage {
   return Object.freeze({ revision: 1, kvs: new Map(), dataBytes: 0, appliedWrites: new SeqSet() });
+}
+
+/**
+ * One Txn comparison against a key's current value (etcd's `Compare`): version, create and mod
+ * revisions of a missing key are 0; a missing key never matches a value comparison.
+ */
+export function compareKv(kv: KeyValue | undefined, c: Compare): boolean {
+  let actual: unknown;
+  switch (c.target) {
+    case "version":
+      actual = kv?.version ?? 0;
+      break;
+    case "createRevision":
+      actual = kv?.createRevision ?? 0;
+      break;
+    case "modRevision":
+      actual = kv?.modRevision ?? 0;
+      break;
+    case "value":
+      if (kv === undefined) return false;
+      actual = kv.value;
+      break;
+  }
+  switch (c.op) {
+    case "=":
+      return actual === c.operand;
+    case "!=":
+      return actual !== c.operand;
+    case "<":
+      return (actual as number) < (c.operand as number);
+    case ">":
+      return (actual as number) > (c.operand as number);
+  }
 }

@@ -25,6 +25,7 @@ import type {
   WatchEvent,
   WatchHandle,
 } from "../../src/etcd/client-api.js";
+import { compareKv } from "../../src/etcd/mvcc.js";
 import type { Simulation } from "../../src/sim/simulation.js";
 import { SECOND } from "../../src/sim/time.js";
 
@@ -199,7 +200,7 @@ export class FakeEtcdCluster {
   }
 
   txn(compares: readonly Compare[], success: readonly TxnOp[], failure: readonly TxnOp[]): TxnResponse {
-    const ok = compares.every((c) => this.compare(c));
+    const ok = compares.every((c) => compareKv(this.kvs.get(c.key), c));
     const ops = ok ? success : failure;
     const writes = ops.some((o) => o.type !== "range");
     const rev = writes ? this.revision + 1 : this.revision;
@@ -258,35 +259,6 @@ export class FakeEtcdCluster {
   }
 
   // ---- internals -------------------------------------------------------------------------------
-
-  private compare(c: Compare): boolean {
-    const kv = this.kvs.get(c.key);
-    let actual: unknown;
-    switch (c.target) {
-      case "version":
-        actual = kv?.version ?? 0;
-        break;
-      case "createRevision":
-        actual = kv?.createRevision ?? 0;
-        break;
-      case "modRevision":
-        actual = kv?.modRevision ?? 0;
-        break;
-      case "value":
-        actual = kv?.value;
-        break;
-    }
-    switch (c.op) {
-      case "=":
-        return actual === c.operand;
-      case "!=":
-        return actual !== c.operand;
-      case "<":
-        return (actual as number) < (c.operand as number);
-      case ">":
-        return (actual as number) > (c.operand as number);
-    }
-  }
 
   private put(key: string, value: unknown, bytes: number, rev: number, events: WatchEvent[]): PutResponse {
     const prev = this.kvs.get(key);
