@@ -21,6 +21,7 @@
 import { Network } from "../src/infra/network.js";
 import { observeEvent, observeReady, RaftInvariantChecker } from "../src/raft/invariants.js";
 import { RaftNode } from "../src/raft/raft.js";
+import { TickDriver, type TickMode } from "../src/raft/tick-driver.js";
 import type { Message } from "../src/raft/types.js";
 import { Simulation } from "../src/sim/simulation.js";
 import { MILLISECOND, SECOND } from "../src/sim/time.js";
@@ -49,7 +50,12 @@ export interface RaftRunOutcome {
 }
 
 /** Runs the raftscope-like cluster for `simSeconds`; `checked` adds the invariant checker. */
-export function runRaftCluster(simSeconds: number, seed = 1, checked = false): RaftRunOutcome {
+export function runRaftCluster(
+  simSeconds: number,
+  seed = 1,
+  checked = false,
+  tickMode: TickMode = "lazy",
+): RaftRunOutcome {
   const sim = new Simulation({ seed: `raft-bench-${seed}` });
   const net = new Network(sim, {
     latency: { kind: "uniform", min: 10 * MILLISECOND, max: 15 * MILLISECOND },
@@ -98,30 +104,38 @@ export function runRaftCluster(simSeconds: number, seed = 1, checked = false): R
       node.advance(rd);
     }
   };
+  const drivers: TickDriver[] = [];
   for (let i = 0; i < MEMBERS; i++) {
     const node = nodes[i]!;
+    // Each member ticks every 10 ms at its own phase; only ticks that matter wake the kernel.
+    const driver = new TickDriver(sim, node, {
+      periodUs: TICK_US,
+      firstTickAtUs: 1 + Math.floor(rng.float() * TICK_US),
+      onTicked: () => process(i),
+      mode: tickMode,
+    });
+    drivers.push(driver);
     net.listen(hosts[i]!, PORT, (m: Message) => {
+      if (driver.catchUp() > 0) process(i);
       node.step(m);
       process(i);
+      driver.rearm();
     });
-    // Each member ticks on its own timer, at its own phase.
-    const tick = (): void => {
-      node.tick();
-      process(i);
-      sim.after(TICK_US, tick);
-    };
-    sim.after(1 + Math.floor(rng.float() * TICK_US), tick);
     process(i);
   }
   let proposals = 0;
   const propose = (): void => {
     for (let i = 0; i < MEMBERS; i++) {
       const n = nodes[i]!;
+      const driver = drivers[i]!;
+      if (driver.catchUp() > 0) process(i);
       if (n.role === "leader") {
         if (n.propose(++proposals, 16) === "appended") process(i);
         else proposals--;
+        driver.rearm();
         break;
       }
+      driver.rearm();
     }
     sim.after(100 * MILLISECOND, propose);
   };
@@ -130,6 +144,7 @@ export function runRaftCluster(simSeconds: number, seed = 1, checked = false): R
   // Let the last proposals commit and apply everywhere.
   const endProposals = proposals;
   sim.runUntil(simSeconds * SECOND + SECOND);
+  for (let i = 0; i < MEMBERS; i++) if (drivers[i]!.catchUp() > 0) process(i);
   const leaderAtEnd = nodes.some((n) => n.role === "leader");
   const sameLogs = applied.every((a) => a === applied[0]);
   const counters = net.counters();

@@ -7,11 +7,20 @@
  * "Adding more members until the size reaches to a specified number" — one at a time, each added
  * only once the cluster is healthy again.
  *
+ * With `replaceDeadMembers` (etcd-operator's `reconcileMembers`, coreos/etcd-operator
+ * pkg/cluster/reconcile.go) it also handles the minority case of seed 002 ("If a minority of the
+ * etcd members crash, the etcd operator will automatically recover from the failure by creating
+ * new pods"): while a quorum of member pods runs, one dead member (its etcd process gone) is
+ * removed per reconcile (`removeDeadMember`), and the next reconcile adds a new member in its
+ * place with an empty data dir (`resize` → `addOneMember`). The operator's pods have
+ * restartPolicy Never, so a crashed etcd counts as dead just like a deleted pod.
+ *
  * On VMs (where the operator cannot create new pods) a "new seed member" is the first running VM,
  * with its etcd stopped and its data dir wiped; the other VMs are wiped and re-added as they are
  * (or become) running. Writes acknowledged after the backup that was restored are lost; the run
  * measures how many and over what span (RPO). Records: `etcd.backup {phase, …}` — `saved`,
- * `quorumLost`, `restoring`, `memberAdded`, `recovered`.
+ * `quorumLost`, `restoring`, `memberAdded`, `recovered` (after a restore), `deadMemberRemoved`,
+ * `replaced` (after a dead member's replacement joined).
  */
 import type { Hypervisor } from "../infra/hypervisor.js";
 import type { ServiceManager } from "../infra/services.js";
@@ -32,6 +41,8 @@ export interface BackupOperatorOptions {
   readonly reconcileUs: Micros;
   /** Consecutive reconciles with a majority unhealthy before recovering from backup. */
   readonly unhealthyRounds: number;
+  /** Replace dead members while quorum holds (etcd-operator's minority recovery). */
+  readonly replaceDeadMembers?: boolean;
 }
 
 /** Default settings: seed 002's example spec and etcd-operator's reconcile interval. */
@@ -40,6 +51,7 @@ export const DEFAULT_BACKUP_OPERATOR: BackupOperatorOptions = {
   maxBackups: 5,
   reconcileUs: 8 * SECOND,
   unhealthyRounds: 2,
+  replaceDeadMembers: true,
 };
 
 type Phase = "watching" | "restoring" | "growing";
@@ -51,6 +63,8 @@ export class BackupOperator {
   private busy = false;
   private seed = "";
   private saved = 0;
+  /** Why the operator is growing the cluster: after a restore or after removing a dead member. */
+  private growingAfter: "restore" | "deadMember" = "restore";
 
   constructor(
     private readonly sim: Simulation,
@@ -126,6 +140,7 @@ export class BackupOperator {
     if (this.phase === "watching") {
       if (healthy >= quorum) {
         this.unhealthyFor = 0;
+        if (this.options.replaceDeadMembers === true) this.removeDeadMember();
         return;
       }
       if (++this.unhealthyFor < this.options.unhealthyRounds) return;
@@ -156,6 +171,37 @@ export class BackupOperator {
     });
     this.operator.start(seed);
     this.phase = "growing";
+    this.growingAfter = "restore";
+  }
+
+  /** True while the member's "pod" runs: its VM is up and its etcd unit has not died. */
+  private podRunning(host: string): boolean {
+    if (!this.running(host)) return false;
+    const state = this.systemd.get(host)?.state(ETCD_UNIT);
+    return state === "active" || state === "activating";
+  }
+
+  /**
+   * `reconcileMembers` with quorum held: removes one member whose pod is gone; the next reconcile
+   * (phase `growing`) adds a new member with an empty data dir in its place.
+   */
+  private removeDeadMember(): void {
+    const leader = this.cluster.leader();
+    if (leader === undefined || this.cluster.state.leader === "") return;
+    const members = leader.membership.list().map((m) => m.host);
+    const dead = members.find((h) => !this.podRunning(h));
+    if (dead === undefined) return;
+    const alive = members.find((h) => h !== dead && this.podRunning(h));
+    if (alive === undefined) return;
+    this.busy = true;
+    this.operator.memberRemove(dead, (r) => {
+      this.busy = false;
+      if (!r.ok) return;
+      this.sim.emit("etcd.backup", "etcd-operator", { phase: "deadMemberRemoved", member: dead });
+      this.seed = alive;
+      this.phase = "growing";
+      this.growingAfter = "deadMember";
+    });
   }
 
   /** Adds one running VM that is not yet a member, once the cluster is healthy. */
@@ -171,7 +217,10 @@ export class BackupOperator {
       if (members.size === this.hosts().length) {
         this.phase = "watching";
         this.unhealthyFor = 0;
-        this.sim.emit("etcd.backup", "etcd-operator", { phase: "recovered", members: members.size });
+        this.sim.emit("etcd.backup", "etcd-operator", {
+          phase: this.growingAfter === "restore" ? "recovered" : "replaced",
+          members: members.size,
+        });
       }
       return;
     }

@@ -278,6 +278,27 @@ export class RaftNode {
     else this.tickElection();
   }
 
+  /**
+   * How many `tick()` calls from now until one may do more than count: the k-th tick (k ≥ 1) is
+   * the first that can campaign, send heartbeats, run the check-quorum round or end a leadership
+   * transfer; ticks 1…k−1 only advance the elapsed-tick counters (Infinity: no tick ever does more,
+   * e.g. a learner). Hosts that tick lazily (see `tick-driver.ts`) schedule a wake-up only for that
+   * tick and catch the counters up with plain `tick()` calls before every other input, so every
+   * input sees exactly the state eager ticking would have produced. Any input may change the
+   * answer; ask again after each one.
+   */
+  ticksUntilActive(): number {
+    if (this.roleValue === "leader") {
+      const beat = this.config.heartbeatTicks - this.heartbeatElapsed;
+      const round = this.config.electionTicks - this.electionElapsed;
+      const k = beat < round ? beat : round;
+      return k > 1 ? k : 1;
+    }
+    if (!this.promotable) return Number.POSITIVE_INFINITY;
+    const k = this.randomizedElectionTimeout - this.electionElapsed;
+    return k > 1 ? k : 1;
+  }
+
   /** Starts an election now (etcd `Campaign`: pre-vote first when enabled). */
   campaign(): void {
     this.hup(this.config.preVote ? "preElection" : "election");

@@ -114,6 +114,13 @@ describeKind("etcd.backup", (r) => {
       return { tone: "change", text: `etcd-operator: added member ${s(r.member)}` };
     case "recovered":
       return { tone: "recovery", text: `etcd-operator: cluster recovered with ${s(r.members)} members` };
+    case "deadMemberRemoved":
+      return { tone: "change", text: `etcd-operator: removed dead member ${s(r.member)}` };
+    case "replaced":
+      return {
+        tone: "recovery",
+        text: `etcd-operator: dead member replaced, ${s(r.members)} members again`,
+      };
     default:
       return undefined;
   }

@@ -206,6 +206,16 @@ export const ETCD_PARAMETERS: readonly ParameterSpec[] = [
     default: 8 * SECOND,
     unit: "µs",
     summary: "How often the operator checks the members' health",
-    source: "assumption (etcd-operator reconciles every 8 s)",
+    source: "coreos/etcd-operator pkg/cluster/cluster.go: reconcileInterval = 8 * time.Second",
+  },
+  {
+    key: "etcd.backupOperator.replaceDeadMembers",
+    type: { kind: "boolean" },
+    default: true,
+    unit: "",
+    summary:
+      "While quorum holds, remove a member whose pod died and add a new, empty one in its place (etcd-operator's minority recovery)",
+    source:
+      "seed 002 'Minority of etcd members crashed'; coreos/etcd-operator pkg/cluster/reconcile.go (reconcileMembers: removeDeadMember, then resize → addOneMember)",
   },
 ];

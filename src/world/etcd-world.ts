@@ -150,6 +150,7 @@ export function installEtcdLayer(world: World): EtcdLayer {
       maxBackups: p.integer("etcd.backupOperator.maxBackups"),
       reconcileUs: p.duration("etcd.backupOperator.reconcileInterval"),
       unhealthyRounds: 2,
+      replaceDeadMembers: p.boolean("etcd.backupOperator.replaceDeadMembers"),
     });
     backupOperator.start();
   }

@@ -4,6 +4,8 @@
  * recovery from the latest backup after quorum loss with the data loss measured.
  */
 import { describe, expect, it } from "vitest";
+import { prepareRun } from "../../src/engine/prepare.js";
+import { executeRun } from "../../src/engine/run.js";
 import { failures, runExperiment } from "./run-library.js";
 
 const SEEDS = [1, 7, 13];
@@ -34,5 +36,31 @@ describe("seed 002 on the etcd-operator model", () => {
     const window = (190_000_000 - (last?.t ?? 0)) / 1_000_000;
     expect(lost).toBeGreaterThan(0);
     expect(lost).toBeLessThanOrEqual(Math.ceil(window * 20) + 20);
+  });
+
+  it("minority crashed: the operator itself removes the dead member, then adds a new one (no backup restore)", () => {
+    const r = runExperiment("experiments/etcd-operator-minority-crashed.yaml", 5);
+    const phases = r.records.filter((x) => x.kind === "etcd.backup" && x.phase !== "saved");
+    expect(phases.map((x) => x.phase)).toEqual(["deadMemberRemoved", "memberAdded", "replaced"]);
+    const removed = phases[0]!;
+    // At the first reconcile (every 8 s) after the pod was deleted at 2m.
+    expect(removed.t).toBeGreaterThan(120_000_000);
+    expect(removed.t).toBeLessThanOrEqual(128_100_000);
+    const kill = r.records.find((x) => x.kind === "step" && x.action === "etcd.kill");
+    expect(removed.member).toBe(kill?.target);
+    expect(r.records.some((x) => x.kind === "etcd.backup" && x.phase === "restoring")).toBe(false);
+    expect(r.metrics.lostWrites).toBe(0);
+  });
+
+  it("minority crashed with replaceDeadMembers off: the cluster stays at two healthy members", () => {
+    const p = prepareRun("experiments/etcd-operator-minority-crashed.yaml", {
+      seed: 5,
+      overrides: [{ key: "etcd.backupOperator.replaceDeadMembers", value: "false" }],
+    });
+    if (!p.ok) throw new Error(JSON.stringify(p.errors));
+    const r = executeRun(p.run);
+    expect(r.records.some((x) => x.kind === "etcd.backup" && x.phase === "deadMemberRemoved")).toBe(false);
+    const healthy = r.expectations.find((e) => e.that === "etcd.membersHealthy == 3");
+    expect(healthy?.passed).toBe(false);
   });
 });
