@@ -23,7 +23,7 @@ import type { Process, ServiceManager } from "../infra/services.js";
 import type { Vm } from "../infra/vm.js";
 import { constant } from "../sim/distribution.js";
 import type { Simulation } from "../sim/simulation.js";
-import { MILLISECOND, SECOND } from "../sim/time.js";
+import { MILLISECOND, type Micros, SECOND } from "../sim/time.js";
 import { APISERVER_PORT } from "./api/wire.js";
 import { ApiServer } from "./apiserver/server.js";
 import { type InitialNode, initialCluster } from "./bootstrap.js";
@@ -36,6 +36,7 @@ import { KubeProxy } from "./dataplane/kube-proxy.js";
 import { ApiProbe, ServiceProbe } from "./dataplane/probes.js";
 import { KubeVip } from "./endpoint/kube-vip.js";
 import { VirtualIp } from "./endpoint/vip.js";
+import { kubectlError } from "./kubectl.js";
 import { Kubelet } from "./node/kubelet.js";
 import { ContainerRuntime } from "./node/runtime.js";
 import type { AnyObject } from "./objects/index.js";
@@ -128,6 +129,7 @@ export class KubeCluster {
   private readonly waiting: { phase: Phase; fn: () => void }[] = [];
   private readonly adminScope: ProcessScope;
   private serviceProbe: ServiceProbe | undefined;
+  private apiProbe: ApiProbe | undefined;
 
   constructor(private readonly o: KubeClusterOptions) {
     this.settings = o.settings;
@@ -270,6 +272,20 @@ export class KubeCluster {
       this.settings.client,
       "kubectl",
     );
+  }
+
+  /**
+   * Whether a kubectl command issued now would reach the API (the API probe's latest outcome), and
+   * if not, the error it would print. Undefined before the cluster is running.
+   */
+  apiVerdict(): { ok: boolean; error: string; sinceUs: Micros } | undefined {
+    const v = this.apiProbe?.verdict();
+    if (v === undefined) return undefined;
+    return {
+      ok: v.ok,
+      error: v.ok ? "" : kubectlError(v.status, this.settings.endpointAddress),
+      sinceUs: v.sinceUs,
+    };
   }
 
   /** The Service probe's current verdict (for tests). */
@@ -421,7 +437,7 @@ export class KubeCluster {
     }
     this.openPhase("running");
     const s = this.settings;
-    new ApiProbe(
+    this.apiProbe = new ApiProbe(
       this.o.network,
       this.o.adminHost,
       this.adminScope,
@@ -429,7 +445,8 @@ export class KubeCluster {
       s.client,
       s.probeTimeoutUs,
       this.emitFn,
-    ).start(s.probeIntervalUs);
+    );
+    this.apiProbe.start(s.probeIntervalUs);
     if (s.workload.deployments > 0) this.startServiceProbe(this.o.sim.now);
   }
 

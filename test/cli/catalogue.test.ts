@@ -60,6 +60,18 @@ describe("views at an instant (--at/--show)", () => {
     expect(r.stdout).toMatch(/^cp-2\s+UP\s/m);
   });
 
+  it("kubectl views print kubectl's error while the API is down, then the last state served", () => {
+    const down = quorate(["run", "experiments/kube-apiserver-down.yaml", "--at", "2m", "--show", "nodes"]);
+    expect(down.code).toBe(0);
+    const body = down.stdout.split("# nodes\n")[1] ?? "";
+    expect(body.split("\n")[0]).toMatch(/^The connection to the server [\d.]+:6443 was refused/);
+    expect(body).toMatch(/the API has been failing since 01:00\.\d{3}; the last state it served/);
+    expect(body).toMatch(/^worker-0\s+Ready\s/m);
+    const up = quorate(["run", "experiments/kube-apiserver-down.yaml", "--at", "4m", "--show", "nodes"]);
+    const upBody = up.stdout.split("# nodes\n")[1] ?? "";
+    expect(upBody.split("\n")[0]).toMatch(/^NAME\s+STATUS\s+ROLES/);
+  });
+
   it("refuses an unknown view with a hint", () => {
     const r = quorate(["run", "experiments/haproxy-cp-power-cycle.yaml", "--at", "1m", "--show", "lbs"]);
     expect(r.code).toBe(2);
