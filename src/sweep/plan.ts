@@ -120,6 +120,7 @@ function headerOf(
     model: run.model.name,
     file: request.file,
     fileSha256: createHash("sha256").update(readFileSync(request.file)).digest("hex"),
+    modelSha256: createHash("sha256").update(readFileSync(run.model.file)).digest("hex"),
     durationUs: run.plan.durationUs,
     seeds: formatSeeds(allSeeds),
     set: shared,

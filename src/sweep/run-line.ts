@@ -34,6 +34,8 @@ export interface SweepHeader {
   readonly file: string;
   /** SHA-256 of the experiment file's bytes: resuming or merging a different file is refused. */
   readonly fileSha256: string;
+  /** SHA-256 of the model profile file the experiment names: a profile edited in between is refused too. */
+  readonly modelSha256: string;
   readonly durationUs: number;
   /** Every seed of the whole sweep (all shards), e.g. `1..1000`. */
   readonly seeds: string;

@@ -11,6 +11,7 @@ export function header(seeds: string, labels: readonly string[] = ["defaults"]):
     model: "m",
     file: "experiments/x.yaml",
     fileSha256: "0".repeat(64),
+    modelSha256: "1".repeat(64),
     durationUs: 600_000_000,
     seeds,
     set: [],

@@ -1,6 +1,6 @@
 /** An interrupted sweep (Ctrl-C) keeps its finished runs and `--resume` completes it. */
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -55,5 +55,35 @@ describe("interrupted sweeps", () => {
     expect(seeds).toEqual(Array.from({ length: 800 }, (_, i) => i + 1));
     expect(existsSync(partial)).toBe(false);
     expect(JSON.parse(resumed.stdout)).toMatchObject({ runs: 800, passed: true });
+  });
+});
+
+describe("resuming a sweep whose model profile changed", () => {
+  it("is refused: the header fingerprints the model profile as well as the experiment", () => {
+    const work = mkdtempSync(join(tmpdir(), "quorate-sweep-model-"));
+    try {
+      const model = readFileSync(join(ROOT, "models", "etcd-vms.yaml"), "utf8");
+      writeFileSync(join(work, "profile.yaml"), model);
+      const experiment = readFileSync(join(ROOT, "experiments", "etcd-lose-follower.yaml"), "utf8");
+      writeFileSync(
+        join(work, "exp.yaml"),
+        experiment.replace(/^ {2}model: .*$/m, "  model: ./profile.yaml"),
+      );
+      const out = join(work, "out");
+      const args = ["sweep", join(work, "exp.yaml"), "--seeds", "1..2", "--workers", "1", "--out", out];
+      const first = quorate(args);
+      expect(first.code, first.stderr).toBe(0);
+      const header = JSON.parse(readFileSync(join(out, "runs.jsonl"), "utf8").split("\n")[0]!);
+      expect(header.modelSha256).toMatch(/^[0-9a-f]{64}$/);
+      // The same sweep again: taken over as finished.
+      expect(quorate([...args, "--resume"]).code).toBe(0);
+      // Edit the profile (a comment is enough: the bytes differ), then resume: refused.
+      writeFileSync(join(work, "profile.yaml"), `# edited\n${model}`);
+      const refused = quorate([...args, "--resume"]);
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toContain("holds a different sweep");
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
   });
 });
