@@ -71,9 +71,15 @@ export function executeRun(prepared: PreparedRun, options: RunOptions = {}): Run
   const metrics: Record<string, number | null> = {};
   for (const a of availability) metrics[`${a.name}.unavailableUs`] = a.unavailableUs;
   // Layers report scalar metrics as `metric {name, value}` records (e.g. lostWrites, elections).
-  for (const r of records) if (r.kind === "metric") metrics[String(r.name)] = r.value as number | null;
-  // Declared metrics (world.addMetric) under their result key (durations end in `Us`).
-  for (const [name, spec] of metricSpecs(world)) metrics[metricKey(spec)] = metricValues.get(name) ?? null;
+  // A declared metric appears once, under its result key (durations end in `Us`: the record
+  // `lostWritesSpan` becomes `lostWritesSpanUs`, not both).
+  const specs = metricSpecs(world);
+  for (const r of records) {
+    if (r.kind !== "metric") continue;
+    const spec = specs.get(String(r.name));
+    if (spec === undefined || metricKey(spec) === r.name) metrics[String(r.name)] = r.value as number | null;
+  }
+  for (const [name, spec] of specs) metrics[metricKey(spec)] = metricValues.get(name) ?? null;
   const recovery = recoveryTime(world, records, plan.steps[0]?.atUs, endUs);
   if (recovery !== undefined) metrics.recoveryUs = recovery;
   return {

@@ -34,6 +34,9 @@ describe("the etcd layer in a world", () => {
     expect(Number(lost.spanUs)).toBeGreaterThan(50_000_000);
     expect(Number(lost.spanUs)).toBeLessThan(62_000_000);
     expect(result.passed).toBe(true);
+    // The RPO span is reported once, in µs under its result key.
+    expect(result.metrics.lostWritesSpanUs).toBe(Number(lost.spanUs));
+    expect(Object.keys(result.metrics)).not.toContain("lostWritesSpan");
   });
 
   it("the same seed gives the same trace", () => {
