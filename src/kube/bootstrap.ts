@@ -4,7 +4,8 @@
  * Ready with a fresh lease, the control-plane nodes labelled and tainted by kubeadm, the
  * `kubernetes` Service, kubeadm's bootstrap token and the signed `cluster-info`, and the workload
  * (seed 003: `nginx` Deployment with 3 replicas and a NodePort Service on 31000) with its
- * ReplicaSet, Running pods spread over the workers, and Endpoints.
+ * ReplicaSet, Running pods spread over the workers, and Endpoints; then the profile's add-on
+ * Deployments (CoreDNS, CSI controller, …), mostly on the first control plane.
  */
 import type { Rng } from "../sim/rng.js";
 import { HOUR, type Micros } from "../sim/time.js";
@@ -25,11 +26,12 @@ import {
   webPodSpec,
 } from "./objects/build.js";
 import { BOOTSTRAP_TOKEN_SECRET_TYPE, JWS_KEY_PREFIX } from "./objects/config.js";
-import type { AnyObject, Pod } from "./objects/index.js";
+import type { AnyObject, Node, Pod } from "./objects/index.js";
 import { NODE_LEASE_NAMESPACE } from "./objects/lease.js";
 import { newMeta } from "./objects/meta.js";
 import { TAINT_NOT_READY, TAINT_UNREACHABLE } from "./objects/node.js";
-import type { Toleration } from "./objects/pod.js";
+import { antiAffinityDomains, unfitReason } from "./objects/placement.js";
+import type { PodSpec, Toleration } from "./objects/pod.js";
 import { POD_TEMPLATE_HASH_LABEL } from "./objects/workloads.js";
 import { type KubeSettings, kubeletVersion } from "./settings.js";
 
@@ -257,5 +259,151 @@ export function initialCluster(
     addresses.sort((a, b) => (a.ip < b.ip ? -1 : a.ip > b.ip ? 1 : 0));
     objects.push({ ...makeEndpoints(name, w.namespace, born, uid()), addresses });
   }
+  addSystemDeployments(settings, nodes, objects, containers, born, tolerations, rng);
   return { objects, containers, token: `${tokenId}.${tokenSecret}` };
+}
+
+/**
+ * The add-on Deployments (`kube.systemDeployments`), written after the workload so the workload's
+ * names do not depend on them. Add-ons are applied right after `kubeadm init`, while the first
+ * control plane is the only node, and are not rebalanced when nodes join (kubernetes/kubeadm#1931,
+ * kubernetes-sigs/cluster-api#9639): each replica runs on the first node, in creation order, that
+ * admits it (taints, nodeSelector, required anti-affinity against the replicas placed before it);
+ * one that fits nowhere stays Pending for the scheduler.
+ */
+function addSystemDeployments(
+  settings: KubeSettings,
+  nodes: readonly InitialNode[],
+  objects: AnyObject[],
+  containers: { node: string; container: Container }[],
+  born: Micros,
+  defaultTolerations: readonly Toleration[],
+  rng: Rng,
+): void {
+  const nodeObjects = new Map<string, Node>();
+  for (const o of objects) if (o.kind === "Node") nodeObjects.set(o.metadata.name, o);
+  const placed: Pod[] = [];
+  for (const sd of settings.systemDeployments) {
+    const spec: PodSpec = {
+      nodeName: "",
+      containers: sd.containers,
+      tolerations: sd.tolerations,
+      ...(sd.nodeSelector !== undefined ? { nodeSelector: sd.nodeSelector } : {}),
+      ...(sd.affinity !== undefined ? { affinity: sd.affinity } : {}),
+      terminationGracePeriodSeconds: 30,
+      port: sd.port,
+    };
+    const dUid = newUid(rng);
+    const base = makeDeployment({
+      name: sd.name,
+      namespace: sd.namespace,
+      replicas: sd.replicas,
+      labels: sd.labels,
+      spec,
+      now: born,
+      uid: dUid,
+    });
+    const hash = templateHash(base);
+    const rsName = `${sd.name}-${hash}`;
+    const rsUid = newUid(rng);
+    const podLabels = { ...sd.labels, [POD_TEMPLATE_HASH_LABEL]: hash };
+    const podSpec: PodSpec = { ...spec, tolerations: [...sd.tolerations, ...defaultTolerations] };
+    let running = 0;
+    const pods: Pod[] = [];
+    for (let r = 0; r < sd.replicas; r++) {
+      const podName = `${rsName}-${randomString(rng, 5)}`;
+      const podUid = newUid(rng);
+      const excluded = antiAffinityDomains(
+        sd.namespace,
+        podSpec,
+        () => placed,
+        (n) => nodeObjects.get(n)?.metadata.labels,
+      );
+      const node = nodes.find((n) => {
+        const obj = nodeObjects.get(n.name);
+        return obj !== undefined && unfitReason(podSpec, obj, excluded) === undefined;
+      });
+      const meta = newMeta({
+        name: podName,
+        namespace: sd.namespace,
+        uid: podUid,
+        creationTimestampUs: born,
+        labels: podLabels,
+        ownerReferences: [{ kind: "ReplicaSet", name: rsName, uid: rsUid, controller: true }],
+      });
+      if (!node) {
+        pods.push({
+          kind: "Pod",
+          metadata: meta,
+          spec: podSpec,
+          status: { phase: "Pending", conditions: [], podIP: "", hostIP: "", restartCount: 0 },
+        });
+        continue;
+      }
+      const ip = node.allocateIp();
+      const pod: Pod = {
+        kind: "Pod",
+        metadata: meta,
+        spec: { ...podSpec, nodeName: node.name },
+        status: runningStatus(ip, node.address, born),
+      };
+      running++;
+      pods.push(pod);
+      placed.push(pod);
+      containers.push({
+        node: node.name,
+        container: { podUid, namespace: sd.namespace, podName, ip, startedAtUs: born },
+      });
+    }
+    const rs = makeReplicaSet({
+      name: rsName,
+      namespace: sd.namespace,
+      replicas: sd.replicas,
+      selector: podLabels,
+      template: { labels: podLabels, spec },
+      owner: { kind: "Deployment", name: sd.name, uid: dUid, controller: true },
+      now: born,
+      uid: rsUid,
+    });
+    objects.push(
+      {
+        ...base,
+        status: {
+          replicas: running,
+          updatedReplicas: running,
+          readyReplicas: running,
+          availableReplicas: running,
+          unavailableReplicas: sd.replicas - running,
+          observedGeneration: 1,
+        },
+      },
+      {
+        ...rs,
+        status: {
+          replicas: running,
+          readyReplicas: running,
+          availableReplicas: running,
+          observedGeneration: 1,
+        },
+      },
+      ...pods,
+    );
+  }
+}
+
+/** A Pod's status when it has been Running and Ready since `since`. */
+function runningStatus(ip: string, hostIP: string, since: Micros): Pod["status"] {
+  return {
+    phase: "Running",
+    conditions: [
+      { type: "PodScheduled", status: "True", lastTransitionTimeUs: since },
+      { type: "Initialized", status: "True", lastTransitionTimeUs: since },
+      { type: "ContainersReady", status: "True", lastTransitionTimeUs: since },
+      { type: "Ready", status: "True", lastTransitionTimeUs: since },
+    ],
+    podIP: ip,
+    hostIP,
+    startTimeUs: since,
+    restartCount: 0,
+  };
 }

@@ -135,7 +135,7 @@ export class KubeCluster {
     this.settings = o.settings;
     const sim = o.sim;
     this.emitFn = (kind, subject, fields) => void sim.emit(kind, subject, fields);
-    this.observer = new ClusterObserver(this.emitFn);
+    this.observer = new ClusterObserver(this.emitFn, o.settings.workload.namespace);
     this.adminScope = new ProcessScope(new GuestClock(sim));
     const s = o.settings;
     if (s.endpoint === "kube-vip") this.vip = new VirtualIp(s.endpointAddress, this.emitFn);

@@ -92,9 +92,12 @@ class Invocation {
 export class Kubectl {
   constructor(private readonly host: KubectlHost) {}
 
-  /** `kubectl get <resources> [-o wide]` (comma-separated: `deploy,rs`). */
-  get(resources: string, wide = false): void {
-    const inv = new Invocation(this.host, `get ${resources}${wide ? " -o wide" : ""}`);
+  /** `kubectl get <resources> [-A] [-o wide]` (comma-separated: `deploy,rs`). */
+  get(resources: string, wide = false, allNamespaces = false): void {
+    const inv = new Invocation(
+      this.host,
+      `get ${resources}${allNamespaces ? " -A" : ""}${wide ? " -o wide" : ""}`,
+    );
     const kinds: Resource[] = [];
     for (const part of resources.split(",")) {
       const r = parseResourceName(part.trim());
@@ -113,11 +116,12 @@ export class Kubectl {
         inv.end(true);
         return;
       }
-      inv.call({ verb: "list", resource: r, ...(r === "nodes" ? {} : { namespace: NS }) }, (res) => {
+      const scoped = r !== "nodes" && !allNamespaces;
+      inv.call({ verb: "list", resource: r, ...(scoped ? { namespace: NS } : {}) }, (res) => {
         const items = res.items ?? [];
         const now = this.host.now;
         if (r === "nodes") outputs.push(getNodes(items as Node[], now));
-        else if (r === "pods") outputs.push(getPods(items as Pod[], now, wide));
+        else if (r === "pods") outputs.push(getPods(items as Pod[], now, wide, allNamespaces));
         else if (r === "deployments") outputs.push(getDeployments(items as Deployment[], now));
         else if (r === "replicasets") outputs.push(getReplicaSets(items as ReplicaSet[], now));
         else outputs.push(items.map((o) => o.metadata.name).join("\n"));

@@ -10,7 +10,8 @@
  * - `kube.node.taint {node, taint, on}` for the NoExecute taints of the node lifecycle controller;
  * - `kube.pod.created {pod, owner}`, `kube.pod.scheduled {pod, node}`, `kube.pod.status {pod, node,
  *   phase, ready}`, `kube.pod.terminating {pod, node}`, `kube.pod.deleted {pod, node}`;
- * - `kube.pods {available, pending, terminating, total}` whenever a count changes;
+ * - `kube.pods {available, pending, terminating, total}` whenever a count changes (the workload
+ *   namespace's pods when the cluster says so);
  * - `kube.deployment {deployment, replicas, ready, available}` on status changes, plus
  *   `kube.deployment.created` / `kube.deployment.deleted`.
  *
@@ -50,7 +51,15 @@ export class ClusterObserver implements CacheListener {
   /** While true, changes update the state but write no records (the cluster is being set up). */
   quiet = true;
 
-  constructor(private readonly emit: Emit) {
+  /**
+   * `countNamespace`: the pod counts (`kube.pods`, the `pods.*` signals) cover the pods of this
+   * namespace only — the workload's, as `kubectl get pods` shows them — so add-on pods in
+   * kube-system and the like are listed and traced but not counted. Undefined: every namespace.
+   */
+  constructor(
+    private readonly emit: Emit,
+    private readonly countNamespace?: string,
+  ) {
     for (const r of TRACKED) this.state.set(r, new Map());
   }
 
@@ -206,8 +215,10 @@ export class ClusterObserver implements CacheListener {
     let pending = 0;
     let terminating = 0;
     let total = 0;
+    const ns = this.countNamespace;
     for (const o of this.state.get("pods")!.values()) {
       const p = o as Pod;
+      if (ns !== undefined && p.metadata.namespace !== ns) continue;
       total++;
       if (p.metadata.deletionTimestampUs !== undefined) terminating++;
       else if (p.status.phase === "Pending") pending++;

@@ -88,7 +88,9 @@ export class ProcessScope {
   end(): void {
     if (!this.aliveFlag) return;
     this.aliveFlag = false;
-    for (const fn of this.endListeners) fn();
-    this.endListeners.length = 0;
+    // A cleanup may remove itself or another (an ApiClient's close() unsubscribes), so run a copy:
+    // iterating the live array would skip the listener after each removal.
+    const listeners = this.endListeners.splice(0);
+    for (const fn of listeners) fn();
   }
 }

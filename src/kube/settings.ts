@@ -11,6 +11,7 @@ import type { LeaderElectionSettings } from "./client/leader-election.js";
 import type { ProbeSpec } from "./component.js";
 import type { ControllerSettings } from "./controllers/context.js";
 import type { KubeletSettings } from "./node/kubelet.js";
+import type { SystemDeployment } from "./objects/addons.js";
 
 /** How control-plane components run: kubeadm static pods, or systemd units (seed 003). */
 export type ComponentLayout = "staticPods" | "systemd";
@@ -57,6 +58,8 @@ export interface KubeSettings {
   /** systemd `RestartSec` of the component units (Restart=always). */
   readonly systemdRestartUs: Micros;
   readonly workload: WorkloadSettings;
+  /** Add-on Deployments running from the start (CoreDNS, CSI controller, …; `kube.systemDeployments`). */
+  readonly systemDeployments: readonly SystemDeployment[];
   /** API and Service probes: interval and timeout. */
   readonly probeIntervalUs: Micros;
   readonly probeTimeoutUs: Micros;

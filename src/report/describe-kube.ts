@@ -102,10 +102,31 @@ describeKind("kube.api.probe", (r) => ({
   tone: r.ok ? "recovery" : "violation",
   text: r.ok ? "API available again" : `API unavailable: ${firstLine(r.message)}`,
 }));
-describeKind("kube.service.probe", (r) => ({
-  tone: r.ok ? "recovery" : "violation",
-  text: r.ok ? `service ${r.subject} answering again` : `service ${r.subject} not answering: ${s(r.message)}`,
-}));
+// Flips inside a stretch where only some backends are dead are summarised by kube.service.backends
+// (the records stay in the trace, so the availability numbers still count every failed window).
+describeKind("kube.service.probe", (r) =>
+  r.partial === true
+    ? undefined
+    : {
+        tone: r.ok ? "recovery" : "violation",
+        text: r.ok
+          ? `service ${r.subject} answering again`
+          : `service ${r.subject} not answering: ${s(r.message)}`,
+      },
+);
+describeKind("kube.service.backends", (r) => {
+  const dead = Number(r.dead);
+  const n = Number(r.backends);
+  if (dead > 0 && dead < n)
+    return {
+      tone: "violation",
+      text: `service ${r.subject} failing intermittently (${dead} of ${n} backends dead: ${s(r.message)})`,
+    };
+  if (n > 0 && dead === 0)
+    return { tone: "recovery", text: `service ${r.subject} answering again (${n}/${n} backends)` };
+  if (n > 0) return { tone: "violation", text: `service ${r.subject} not answering: all ${n} backends dead` };
+  return { tone: "violation", text: `service ${r.subject} not answering: ${s(r.message)}` };
+});
 describeKind("kube.nodelifecycle.zone", (r) => ({
   tone: r.state === "Normal" ? "recovery" : "fault",
   text: `node lifecycle controller: zone ${r.subject} is ${s(r.state)}`,

@@ -312,6 +312,16 @@ export const KUBE_PARAMETERS: readonly ParameterSpec[] = [
     "assumption: RestartSec=5 as in Kubernetes-the-hard-way units (seed 003 layout)",
   ),
   {
+    key: "kube.systemDeployments",
+    type: { kind: "enum", values: ["none", "coredns", "tkgs", "capv"] },
+    default: "none",
+    unit: "",
+    summary:
+      "Add-on Deployments running from the start: coredns (kubeadm's CoreDNS, 2 replicas on the first control plane); tkgs (CoreDNS, the paravirtual vSphere CSI controller and guest-cluster-cloud-provider, each on a control plane); capv (CoreDNS and the vSphere CSI controller, one replica per control plane); none (the default: only the workload, so a bare cluster stays minimal; the models choose theirs)",
+    source:
+      "kubeadm cmd/kubeadm/app/phases/addons/dns (CoreDNS at init, on the only node then: kubernetes/kubeadm#1931); vsphere-csi-driver manifests/guestcluster/1.27/pvcsi.yaml; cloud-provider-vsphere releases/v1.20/vsphere-paravirtual; CAPV packaging/flavorgen/cloudprovider/csi/vsphere-csi-driver.yaml",
+  },
+  {
     key: "kube.workload.deployments",
     type: { kind: "integer", min: 0, max: 1000 },
     default: 1,

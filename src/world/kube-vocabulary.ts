@@ -104,6 +104,10 @@ export const KUBE_ACTIONS: readonly ActionSpec[] = [
     args: {
       resource: z.string().min(1).describe("nodes, pods, deploy, rs, or a comma list like deploy,rs"),
       wide: z.boolean().optional().describe("-o wide"),
+      allNamespaces: z
+        .boolean()
+        .optional()
+        .describe("-A: every namespace (add-on pods in kube-system and the like)"),
     },
     summary: "kubectl get <resource>: the output is recorded in the timeline",
   },

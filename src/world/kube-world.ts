@@ -11,6 +11,7 @@ import { EtcdNetworkClient } from "../etcd/client.js";
 import { LoadBalancer } from "../infra/loadbalancer.js";
 import { KubeCluster } from "../kube/cluster.js";
 import { Kubectl } from "../kube/kubectl.js";
+import { SYSTEM_DEPLOYMENT_SETS } from "../kube/objects/addons.js";
 import { type KubeSettings, minorVersion } from "../kube/settings.js";
 import { SECOND } from "../sim/time.js";
 import { ADMIN_HOST, etcdOf } from "./etcd-world.js";
@@ -114,6 +115,7 @@ export function kubeSettingsFrom(p: ParameterSet): KubeSettings {
       port: 80,
       nodePort: p.integer("kube.workload.nodePort"),
     },
+    systemDeployments: SYSTEM_DEPLOYMENT_SETS.get(p.string("kube.systemDeployments")) ?? [],
     probeIntervalUs: p.duration("kube.probe.interval"),
     probeTimeoutUs: p.duration("kube.probe.timeout"),
   };

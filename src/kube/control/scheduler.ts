@@ -2,14 +2,17 @@
  * kube-scheduler: leader election on `kube-system/kube-scheduler`, then it binds every pending pod
  * (no nodeName, not terminating) to a node (kubernetes `pkg/scheduler`):
  *
- * - filter: the node is schedulable (not cordoned) and every NoSchedule/NoExecute taint is
- *   tolerated — NotReady nodes are excluded through the taints the node lifecycle controller puts
- *   on them (TaintNodesByCondition), so a dead node that nobody tainted still gets pods;
+ * - filter (objects/placement.ts): the node is schedulable (not cordoned), every NoSchedule/
+ *   NoExecute taint is tolerated — NotReady nodes are excluded through the taints the node
+ *   lifecycle controller puts on them (TaintNodesByCondition), so a dead node that nobody tainted
+ *   still gets pods — the node carries the pod's nodeSelector labels, and no pod matching a
+ *   required anti-affinity term is assigned in the node's topology domain;
  * - score: fewest pods of the same owner on the node (default spreading), then fewest pods; ties
  *   are broken at random, as the scheduler picks among equal top scores;
  * - bind through `pods/<name>/binding`.
  *
- * A pod that fits nowhere gets `PodScheduled=False, Unschedulable` and waits until a node changes
+ * A pod that fits nowhere gets `PodScheduled=False, Unschedulable` with the scheduler's reasons
+ * ("0/6 nodes are available: …") and waits until a node changes or an assigned pod is deleted
  * (or 5 min, podMaxInUnschedulablePodsDuration); failed binds back off 1 s doubling to 10 s
  * (podInitialBackoffSeconds, podMaxBackoffSeconds).
  */
@@ -26,7 +29,7 @@ import type { Emit } from "../controllers/context.js";
 import { randomString } from "../names.js";
 import type { Node, Pod } from "../objects/index.js";
 import { controllerOf, objectKey } from "../objects/meta.js";
-import { tolerates } from "../objects/pod.js";
+import { antiAffinityDomains, fitErrorMessage, unfitReason } from "../objects/placement.js";
 import type { ProcessScope } from "../process-scope.js";
 
 /** What a kube-scheduler is built from. */
@@ -95,7 +98,15 @@ export class Scheduler implements Process {
     const nodes = new Informer<Node>(this.client, scope, rng, { resource: "nodes" });
     this.pods = pods;
     this.nodes = nodes;
-    pods.addHandlers({ added: (p) => this.podChanged(p), updated: (_o, p) => this.podChanged(p) });
+    // An assigned pod's deletion can free a node for a pod that did not fit (anti-affinity), so
+    // it moves the unschedulable pods back to the queue (the scheduler's AssignedPodDelete event).
+    pods.addHandlers({
+      added: (p) => this.podChanged(p),
+      updated: (_o, p) => this.podChanged(p),
+      deleted: (p) => {
+        if (p.spec.nodeName !== "") this.flushUnschedulable();
+      },
+    });
     nodes.addHandlers({ added: () => this.flushUnschedulable(), updated: () => this.flushUnschedulable() });
     pods.start();
     nodes.start();
@@ -146,15 +157,27 @@ export class Scheduler implements Process {
     const key = objectKey(pod);
     const candidates: { node: Node; same: number; total: number }[] = [];
     const counts = this.podCounts(pod);
+    const nodes = this.nodes!;
+    const excluded = antiAffinityDomains(
+      pod.metadata.namespace,
+      pod.spec,
+      () => this.pods!.list(),
+      (n) => nodes.get(n)?.metadata.labels,
+    );
+    const reasons = new Map<string, number>();
     let total = 0;
-    for (const node of this.nodes!.list()) {
+    for (const node of nodes.list()) {
       total++;
-      if (!this.fits(pod, node)) continue;
+      const why = unfitReason(pod.spec, node, excluded);
+      if (why !== undefined) {
+        reasons.set(why, (reasons.get(why) ?? 0) + 1);
+        continue;
+      }
       const c = counts.get(node.metadata.name);
       candidates.push({ node, same: c?.same ?? 0, total: c?.total ?? 0 });
     }
     if (candidates.length === 0) {
-      this.markUnschedulable(pod, total);
+      this.markUnschedulable(pod, fitErrorMessage(total, reasons));
       return;
     }
     let best = candidates[0]!;
@@ -199,15 +222,6 @@ export class Scheduler implements Process {
     );
   }
 
-  private fits(pod: Pod, node: Node): boolean {
-    if (node.spec.unschedulable) return false;
-    for (const t of node.spec.taints) {
-      if (t.effect === "PreferNoSchedule") continue;
-      if (!pod.spec.tolerations.some((x) => tolerates(x, t.key, t.effect, t.value))) return false;
-    }
-    return true;
-  }
-
   private podCounts(pod: Pod): Map<string, { same: number; total: number }> {
     const owner = controllerOf(pod)?.uid;
     const out = new Map<string, { same: number; total: number }>();
@@ -225,10 +239,9 @@ export class Scheduler implements Process {
     return out;
   }
 
-  private markUnschedulable(pod: Pod, nodes: number): void {
+  private markUnschedulable(pod: Pod, message: string): void {
     const key = objectKey(pod);
     this.unschedulable.add(key);
-    const message = `0/${nodes} nodes are available: ${nodes} node(s) were unschedulable or had untolerated taints.`;
     const cur = pod.status.conditions.find((c) => c.type === "PodScheduled");
     if (cur?.status === "False" && pod.status.reason === "Unschedulable") return;
     const uid = pod.metadata.uid;

@@ -8,7 +8,7 @@
  * are evicted five minutes after the node is tainted.
  */
 import type { Micros } from "../../sim/time.js";
-import type { KubeObject, ObjectMeta } from "./meta.js";
+import type { KubeObject, ObjectMeta, StringMap } from "./meta.js";
 import type { ConditionStatus, TaintEffect } from "./node.js";
 
 export type PodPhase = "Pending" | "Running" | "Succeeded" | "Failed" | "Unknown";
@@ -23,11 +23,36 @@ export interface Toleration {
   readonly tolerationSeconds?: number;
 }
 
+/**
+ * A pod (anti-)affinity term (core/v1 PodAffinityTerm): pods in the pod's namespace whose labels
+ * match `labelSelector` (matchLabels), counted per topology domain — nodes sharing the value of
+ * the node label `topologyKey` (`kubernetes.io/hostname`: each node is its own domain).
+ */
+export interface PodAffinityTerm {
+  readonly labelSelector: StringMap;
+  readonly topologyKey: string;
+}
+
+/**
+ * Scheduling constraints beyond nodeSelector (core/v1 Affinity), reduced to what system add-ons
+ * use: required pod anti-affinity (the vSphere CSI controller keeps one replica per control
+ * plane). Preferred terms are not modelled: the scheduler's spreading of a controller's pods
+ * already prefers nodes without a sibling.
+ */
+export interface Affinity {
+  readonly podAntiAffinity?: {
+    readonly requiredDuringSchedulingIgnoredDuringExecution: readonly PodAffinityTerm[];
+  };
+}
+
 export interface PodSpec {
   /** "" until the scheduler binds the pod. */
   readonly nodeName: string;
   readonly containers: readonly { readonly name: string; readonly image: string }[];
   readonly tolerations: readonly Toleration[];
+  /** Only nodes carrying every one of these labels (core/v1 PodSpec.nodeSelector). */
+  readonly nodeSelector?: StringMap;
+  readonly affinity?: Affinity;
   readonly terminationGracePeriodSeconds: number;
   /** Container port that serves traffic (for Services). */
   readonly port: number;

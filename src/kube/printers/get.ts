@@ -53,22 +53,28 @@ export function podStatusText(p: Pod): string {
   return p.status.phase;
 }
 
-/** `kubectl get pods [-o wide]` in one namespace. */
-export function getPods(pods: readonly Pod[], now: Micros, wide = false): string {
-  if (pods.length === 0) return "No resources found in default namespace.";
+/**
+ * `kubectl get pods [-o wide]` in one namespace, or with `-A` in every namespace (a NAMESPACE
+ * column first, sorted by namespace then name). A ready pod has all its containers ready.
+ */
+export function getPods(pods: readonly Pod[], now: Micros, wide = false, allNamespaces = false): string {
+  if (pods.length === 0)
+    return allNamespaces ? "No resources found" : "No resources found in default namespace.";
   const rows = [...pods]
-    .sort((a, b) => cmp(a.metadata.name, b.metadata.name))
+    .sort((a, b) => cmp(a.metadata.namespace, b.metadata.namespace) || cmp(a.metadata.name, b.metadata.name))
     .map((p) => {
+      const n = p.spec.containers.length;
       const base = [
+        ...(allNamespaces ? [p.metadata.namespace] : []),
         p.metadata.name,
-        `${isPodReady(p) && p.metadata.deletionTimestampUs === undefined ? 1 : 0}/${p.spec.containers.length}`,
+        `${isPodReady(p) && p.metadata.deletionTimestampUs === undefined ? n : 0}/${n}`,
         podStatusText(p),
         String(p.status.restartCount),
         humanDuration(now - p.metadata.creationTimestampUs),
       ];
       return wide ? [...base, p.status.podIP || "<none>", p.spec.nodeName || "<none>"] : base;
     });
-  const headers = ["NAME", "READY", "STATUS", "RESTARTS", "AGE"];
+  const headers = [...(allNamespaces ? ["NAMESPACE"] : []), "NAME", "READY", "STATUS", "RESTARTS", "AGE"];
   return table(wide ? [...headers, "IP", "NODE"] : headers, rows);
 }
 
