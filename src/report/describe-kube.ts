@@ -52,6 +52,10 @@ describeKind("kube.pod.evicting", (r) => ({
   tone: "fault",
   text: `taint-eviction-controller: ${s(r.message)} (node ${s(r.node)}, ${s(r.taint)})`,
 }));
+describeKind("kube.pod.gc", (r) => ({
+  tone: "change",
+  text: `pod-garbage-collector: ${s(r.message)} (${s(r.reason)})`,
+}));
 describeKind("kube.pod.unschedulable", (r) => ({
   tone: "fault",
   text: `pod ${s(r.pod)} Pending: ${s(r.message)}`,

@@ -192,6 +192,7 @@ export function installKubeSignals(world: World): void {
     ["kube.pod.terminating", "a pod started terminating"],
     ["kube.pod.deleted", "a pod object was removed"],
     ["kube.pod.evicting", "the taint eviction controller deleted a pod"],
+    ["kube.pod.gc", "the pod garbage collector force-deleted a pod (its node is gone)"],
     ["kube.leader", "a leader lease was acquired or lost"],
     ["kube.container", "a static pod container started, exited or was killed"],
     ["kube.vip", "the kube-vip VIP moved"],

@@ -24,6 +24,7 @@ import { DeploymentController } from "../controllers/deployment.js";
 import { EndpointsController } from "../controllers/endpoints.js";
 import { GarbageCollector } from "../controllers/garbage-collector.js";
 import { NodeLifecycleController } from "../controllers/node-lifecycle.js";
+import { PodGarbageCollector } from "../controllers/pod-gc.js";
 import { ReplicaSetController } from "../controllers/replicaset.js";
 import { TaintEvictionController } from "../controllers/taint-eviction.js";
 import { randomString } from "../names.js";
@@ -112,6 +113,7 @@ export class ControllerManager implements Process {
       new DeploymentController(cc).start();
       new EndpointsController(cc).start();
       new GarbageCollector(cc).start();
+      new PodGarbageCollector(cc).start();
       new BootstrapTokenControllers(cc).start();
     };
     startControllers();
