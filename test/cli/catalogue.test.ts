@@ -67,9 +67,19 @@ describe("views at an instant (--at/--show)", () => {
     expect(body.split("\n")[0]).toMatch(/^The connection to the server [\d.]+:6443 was refused/);
     expect(body).toMatch(/the API has been failing since 01:00\.\d{3}; the last state it served/);
     expect(body).toMatch(/^worker-0\s+Ready\s/m);
-    const up = quorate(["run", "experiments/kube-apiserver-down.yaml", "--at", "4m", "--show", "nodes"]);
+    const up = quorate([
+      "run",
+      "experiments/kube-apiserver-down.yaml",
+      "--at",
+      "4m",
+      "--show",
+      "nodes,pods-all",
+    ]);
     const upBody = up.stdout.split("# nodes\n")[1] ?? "";
     expect(upBody.split("\n")[0]).toMatch(/^NAME\s+STATUS\s+ROLES/);
+    const all = up.stdout.split("# pods-all\n")[1] ?? "";
+    expect(all.split("\n")[0]).toMatch(/^NAMESPACE\s+NAME\s+READY\s+STATUS/);
+    expect(all).toMatch(/^kube-system\s+coredns-\S+\s+1\/1\s+Running/m);
   });
 
   it("refuses an unknown view with a hint", () => {

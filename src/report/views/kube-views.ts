@@ -43,6 +43,14 @@ registerView({
 });
 
 registerView({
+  name: "pods-all",
+  summary:
+    "kubectl get pods -A -o wide: every namespace (add-ons such as CoreDNS and the CSI controller too)",
+  render: (world) =>
+    asKubectl(world, (k) => getPods(k.cluster.observer.objects<Pod>("pods"), world.sim.now, true, true)),
+});
+
+registerView({
   name: "deploy",
   summary: "kubectl get deploy,rs: READY, UP-TO-DATE, AVAILABLE; DESIRED, CURRENT, READY",
   render: (world) =>
