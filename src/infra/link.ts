@@ -8,7 +8,7 @@ import type { Distribution } from "../sim/distribution.js";
 import type { Rng } from "../sim/rng.js";
 import type { Micros } from "../sim/time.js";
 import type { NetHost } from "./host.js";
-import { type NetCounters, zeroCounters } from "./network-types.js";
+import { type NetCounters, type Port, type ReceiveHandler, zeroCounters } from "./network-types.js";
 
 /** Ordering and sending-rate state of one connection on a link. */
 export interface ConnectionState {
@@ -32,6 +32,13 @@ export class Link {
   private others: Map<number, ConnectionState> | undefined;
   /** Counters of messages sent on this link. */
   readonly counters: NetCounters = zeroCounters();
+  /**
+   * Delivery cache, owned by the network: the receive handler found for `handlerPort` on the
+   * destination, valid while the network's listener version is still `handlerVersion`.
+   */
+  handlerVersion = -1;
+  handlerPort: Port = -1;
+  handler: ReceiveHandler<unknown> | undefined = undefined;
 
   constructor(
     readonly from: NetHost,

@@ -79,8 +79,21 @@ export interface Endpoint {
 /** Called once with a probe's outcome and how long it took. */
 export type ProbeCallback = (result: ProbeResult, durationUs: Micros) => void;
 
+/** A prepared path for {@link Network.sendVia}: from a host to a port on another (or the same) host. */
+export class Route {
+  /** @internal */
+  constructor(
+    readonly from: HostName,
+    readonly to: HostName,
+    readonly port: Port,
+    /** @internal The link the messages take. */
+    readonly link: Link,
+  ) {}
+}
+
 /** A message between `send` and delivery; pooled, so the hot path does not allocate. */
 interface InFlight {
+  net: Network;
   link: Link;
   port: Port;
   message: unknown;
@@ -95,12 +108,15 @@ const NO_OPTIONS: SendOptions = {};
 
 /** The simulated network. */
 export class Network {
+  /** The kernel handler of every delivery: one shared function, so no closure per network. */
+  private static readonly deliverHandler = (f: InFlight): void => f.net.deliver(f);
   private readonly hosts = new Map<HostName, NetHost>();
   private readonly partitions: Partition[] = [];
   private partitionSeq = 0;
   private readonly totals: NetCounters = zeroCounters();
   private readonly pool: InFlight[] = [];
-  private readonly deliverFn = (f: InFlight): void => this.deliver(f);
+  /** Bumped whenever any host's listeners change; validates the links' handler caches. */
+  private endpointsVersion = 0;
   private defaultLatency: Distribution;
   private readonly loopbackLatency: Distribution;
   private defaultBandwidth: number;
@@ -164,6 +180,7 @@ export class Network {
     if (state !== "down") return;
     host.epoch++;
     host.endpoints.clear();
+    this.endpointsVersion++;
     for (const link of host.linksTo.values()) link.resetConnections();
     for (const other of this.hosts.values()) other.linksTo.get(name)?.resetConnections();
   }
@@ -178,18 +195,23 @@ export class Network {
     if (h.endpoints.has(port)) throw new Error(`network: listen ${host}:${port}: address already in use`);
     const stored = handler as ReceiveHandler<unknown>;
     h.endpoints.set(port, stored);
+    this.endpointsVersion++;
     const epoch = h.epoch;
     return {
       host,
       port,
       close: () => {
-        if (h.epoch === epoch && h.endpoints.get(port) === stored) h.endpoints.delete(port);
+        if (h.epoch === epoch && h.endpoints.get(port) === stored) {
+          h.endpoints.delete(port);
+          this.endpointsVersion++;
+        }
       },
     };
   }
 
   /** Stops whatever listens on `host:port`; false if nothing did. */
   unlisten(host: HostName, port: Port): boolean {
+    this.endpointsVersion++;
     return this.host(host).endpoints.delete(port);
   }
 
@@ -216,61 +238,85 @@ export class Network {
     sizeBytes = 0,
     options = NO_OPTIONS,
   ): void {
-    const src = this.host(from);
-    const dst = this.host(to);
-    const link = this.linkOf(src, dst);
+    // One map lookup when the link exists (hosts are never removed, so its ends are current).
+    const src = this.hosts.get(from);
+    const link = src?.linksTo.get(to) ?? this.linkOf(this.host(from), this.host(to));
+    this.sendOn(link, port, message, sizeBytes, options);
+  }
+
+  /**
+   * A prepared path from `from` to `to:port` for {@link Network.sendVia}, which then skips the
+   * lookups by name (a Raft member sends hundreds of messages per second to the same peers).
+   * Hosts must exist; the route stays valid for the network's lifetime (hosts are never removed,
+   * and faults, host states and listeners are checked on every message as for `send`).
+   */
+  route(from: HostName, to: HostName, port: Port): Route {
+    return new Route(from, to, port, this.linkOf(this.host(from), this.host(to)));
+  }
+
+  /** Exactly `send(route.from, route.to, route.port, message, sizeBytes, options)`, without the lookups. */
+  sendVia(route: Route, message: unknown, sizeBytes = 0, options = NO_OPTIONS): void {
+    this.sendOn(route.link, route.port, message, sizeBytes, options);
+  }
+
+  private sendOn(link: Link, port: Port, message: unknown, sizeBytes: number, options: SendOptions): void {
+    const dst = link.to;
     const lc = link.counters;
     const tc = this.totals;
     lc.sent++;
     tc.sent++;
     lc.bytesSent += sizeBytes;
     tc.bytesSent += sizeBytes;
-    if (src.state !== "up" || dst.state !== "up") {
+    const srcHost = link.from;
+    if (srcHost.state !== "up" || dst.state !== "up") {
       this.drop(link, "hostDown");
       return;
     }
 
-    const loopback = src === dst;
     let latencyUs: Micros;
     let bandwidth: number;
-    if (loopback) {
+    if (srcHost === dst) {
       latencyUs = sample(this.loopbackLatency, link.rng);
       bandwidth = Number.POSITIVE_INFINITY;
     } else {
-      const blocked = this.pathBlocked(src, dst, port);
+      const blocked = this.pathBlocked(srcHost, dst, port);
       if (blocked !== undefined) {
         this.drop(link, blocked);
         return;
       }
-      const lossP = this.lossProbability(link, src, dst, port);
-      if (lossP > 0 && link.rng.chance(lossP)) {
-        this.drop(link, "lost");
-        return;
+      if (link.lossProbability > 0 || srcHost.losses.length > 0 || dst.losses.length > 0) {
+        const lossP = this.lossProbability(link, srcHost, dst, port);
+        if (lossP > 0 && link.rng.chance(lossP)) {
+          this.drop(link, "lost");
+          return;
+        }
       }
       latencyUs = sample(link.latency ?? this.defaultLatency, link.rng);
-      if (src.delays.length > 0 || dst.delays.length > 0)
-        latencyUs += this.extraDelay(src, dst, port, link.rng);
+      if (srcHost.delays.length > 0 || dst.delays.length > 0)
+        latencyUs += this.extraDelay(srcHost, dst, port, link.rng);
       bandwidth = link.bandwidthBytesPerSec ?? this.defaultBandwidth;
     }
 
-    const conn = link.connection(options.channel ?? 0);
+    const channel = options.channel;
+    const conn = channel === undefined || channel === 0 ? link.main : link.connection(channel);
     const now = this.sim.now;
-    const start = Math.max(conn.busyUntilUs, now);
-    const sentAt = start + transmissionUs(sizeBytes, bandwidth);
+    let sentAt = conn.busyUntilUs > now ? conn.busyUntilUs : now;
+    if (sizeBytes > 0) sentAt += transmissionUs(sizeBytes, bandwidth);
     conn.busyUntilUs = sentAt;
     let at = sentAt + latencyUs;
     if (at < conn.lastDeliveryUs) at = conn.lastDeliveryUs;
     conn.lastDeliveryUs = at;
 
     const f = this.pool.pop() ?? ({} as InFlight);
+    f.net = this;
     f.link = link;
     f.port = port;
     f.message = message;
     f.sizeBytes = sizeBytes;
     f.onRefused = options.onRefused;
-    f.fromEpoch = src.epoch;
+    f.fromEpoch = srcHost.epoch;
     f.toEpoch = dst.epoch;
-    this.sim.at(at, this.deliverFn, f);
+    this.sim.at(at, Network.deliverHandler, f);
   }
 
   /**
@@ -518,7 +564,16 @@ export class Network {
         return;
       }
     }
-    const handler = dst.endpoints.get(port);
+    // Most deliveries on a link go to the same port: remember its handler until any listener
+    // anywhere changes (rare: process starts, stops and host power changes).
+    let handler: ReceiveHandler<unknown> | undefined;
+    if (link.handlerVersion === this.endpointsVersion && link.handlerPort === port) handler = link.handler;
+    else {
+      handler = dst.endpoints.get(port);
+      link.handlerVersion = this.endpointsVersion;
+      link.handlerPort = port;
+      link.handler = handler;
+    }
     if (handler === undefined) {
       link.counters.refused++;
       this.totals.refused++;

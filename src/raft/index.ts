@@ -16,5 +16,6 @@ export * from "./ready.js";
 export * from "./requests.js";
 export * from "./status.js";
 export * from "./storage.js";
+export * from "./tick-driver.js";
 export * from "./tracker.js";
 export * from "./types.js";

@@ -154,17 +154,18 @@ export class RaftLog {
    * entry) and at `maxCount` entries. Caller guarantees lo > offsetIndex.
    */
   slice(lo: number, hi: number, maxBytes: number, maxCount: number): Entry[] {
-    const out: Entry[] = [];
-    if (lo >= hi) return out;
+    if (lo >= hi) return [];
     const base = this.head - this.offsetIndex - 1;
+    const buf = this.buf;
+    // Find the end first, then copy once: an exact-size array instead of one grown by pushes.
+    let end = lo;
     let bytes = 0;
-    for (let i = lo; i < hi && out.length < maxCount; i++) {
-      const e = this.buf[base + i]!;
-      bytes += e.bytes;
-      if (out.length > 0 && bytes > maxBytes) break;
-      out.push(e);
+    while (end < hi && end - lo < maxCount) {
+      bytes += buf[base + end]!.bytes;
+      if (end > lo && bytes > maxBytes) break;
+      end++;
     }
-    return out;
+    return buf.slice(base + lo, base + end);
   }
 
   /** Entries [lo, hi] (inclusive), all held. */

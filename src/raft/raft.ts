@@ -88,7 +88,9 @@ export class RaftNode {
   private latestSnapshot: Snapshot | null = null;
   private promotable = false;
   private learner = false;
-  private msgs: Message[] = [];
+  /** Outgoing messages since the last Ready: `outbox[0..outboxLength)` (reused, never shrunk). */
+  private readonly outbox: Message[] = [];
+  private outboxLength = 0;
   private readStates: ReadState[] = [];
   private prevLeader: NodeId = NONE;
   private prevRole: Role = "follower";
@@ -329,7 +331,7 @@ export class RaftNode {
     }
     const m = newMessage("MsgReadIndex", this.id, this.leaderValue, 0);
     m.context = requestId;
-    this.msgs.push(m);
+    this.send(m);
     return "accepted";
   }
 
@@ -346,7 +348,7 @@ export class RaftNode {
       );
       return;
     }
-    this.msgs.push(newMessage("MsgTransferLeader", transferee, this.leaderValue, this.termValue));
+    this.send(newMessage("MsgTransferLeader", transferee, this.leaderValue, this.termValue));
   }
 
   /** Leader: the host finished sending a snapshot to `to` (ok) or gave up (not ok). */
@@ -446,7 +448,7 @@ export class RaftNode {
   /** True when `ready()` has something for the host. */
   hasReady(): boolean {
     const log = this.log;
-    if (this.msgs.length > 0 || this.readStates.length > 0) return true;
+    if (this.outboxLength > 0 || this.readStates.length > 0) return true;
     if (log.pendingSnapshot !== null) return true;
     if (log.lastIndex() > log.handed) return true;
     if (this.canHandCommitted()) return true;
@@ -496,11 +498,10 @@ export class RaftNode {
       snapshot,
       entries,
       committedEntries,
-      messages: this.msgs.length > 0 ? this.msgs : NO_MESSAGES,
+      messages: this.outboxLength > 0 ? this.takeOutbox() : NO_MESSAGES,
       readStates: this.readStates.length > 0 ? this.readStates : NO_READ_STATES,
       mustSync: termOrVoteChanged || entries.length > 0 || snapshot !== null,
     };
-    if (this.msgs.length > 0) this.msgs = [];
     if (this.readStates.length > 0) this.readStates = [];
     this.prevLeader = this.leaderValue;
     this.prevRole = this.roleValue;
@@ -508,6 +509,26 @@ export class RaftNode {
     this.prevVote = this.voteValue;
     this.prevCommit = log.committed;
     return rd;
+  }
+
+  /** Queues `m` for the next Ready. */
+  private send(m: Message): void {
+    this.outbox[this.outboxLength++] = m;
+  }
+
+  /**
+   * The queued messages as a right-sized array the host may keep (it may hold a batch while the
+   * node goes on, during an fsync); the outbox keeps its capacity instead of a fresh array growing
+   * per batch.
+   */
+  private takeOutbox(): Message[] {
+    const n = this.outboxLength;
+    const box = this.outbox;
+    const out = n === 1 ? [box[0]!] : box.slice(0, n);
+    // Drop references (a MsgSnap may carry a large image) without shrinking the array.
+    for (let i = 0; i < n; i++) box[i] = SENT;
+    this.outboxLength = 0;
+    return out;
   }
 
   /** The host persisted, sent and applied `rd` (in the order batches were handed out). */
@@ -713,7 +734,7 @@ export class RaftNode {
       m.index = lastIndex;
       m.logTerm = lastTerm;
       if (kind === "transfer") m.context = CAMPAIGN_TRANSFER;
-      this.msgs.push(m);
+      this.send(m);
     }
   }
 
@@ -728,7 +749,7 @@ export class RaftNode {
     // Granting echoes the request's term (so a pre-candidate recognises it); rejecting sends ours.
     const resp = newMessage(voteResponseType(type), this.id, m.from, granted ? m.term : this.termValue);
     resp.reject = !granted;
-    this.msgs.push(resp);
+    this.send(resp);
     if (granted && type === "MsgVote") {
       this.electionElapsed = 0;
       this.voteValue = m.from;
@@ -790,11 +811,11 @@ export class RaftNode {
       ) {
         // A stale leader (e.g. back from a partition): tell it our term so it steps down. Without
         // this, with pre-vote or check-quorum it could never learn it was deposed.
-        this.msgs.push(newMessage("MsgAppResp", this.id, m.from, this.termValue));
+        this.send(newMessage("MsgAppResp", this.id, m.from, this.termValue));
       } else if (type === "MsgPreVote") {
         const resp = newMessage("MsgPreVoteResp", this.id, m.from, this.termValue);
         resp.reject = true;
-        this.msgs.push(resp);
+        this.send(resp);
       }
       return;
     }
@@ -924,7 +945,7 @@ export class RaftNode {
     const f = newMessage(m.type, m.from === NONE ? this.id : m.from, this.leaderValue, m.term);
     f.entries = m.entries;
     f.context = m.context;
-    this.msgs.push(f);
+    this.send(f);
   }
 
   // ---------------------------------------------------------------- follower side
@@ -934,7 +955,7 @@ export class RaftNode {
     if (m.index < log.committed) {
       const resp = newMessage("MsgAppResp", this.id, m.from, this.termValue);
       resp.index = log.committed;
-      this.msgs.push(resp);
+      this.send(resp);
       return;
     }
     const lastNew = log.maybeAppend(m.index, m.logTerm, m.commit, m.entries);
@@ -950,14 +971,14 @@ export class RaftNode {
       resp.rejectHint = hint;
       resp.logTerm = hintTerm === TERM_UNAVAILABLE ? 0 : hintTerm;
     }
-    this.msgs.push(resp);
+    this.send(resp);
   }
 
   private handleHeartbeat(m: Message): void {
     this.log.commitTo(m.commit);
     const resp = newMessage("MsgHeartbeatResp", this.id, m.from, this.termValue);
     resp.context = m.context;
-    this.msgs.push(resp);
+    this.send(resp);
   }
 
   private handleSnapshot(m: Message): void {
@@ -965,7 +986,7 @@ export class RaftNode {
     if (snap === null) return;
     const resp = newMessage("MsgAppResp", this.id, m.from, this.termValue);
     resp.index = this.restore(snap) ? this.log.lastIndex() : this.log.committed;
-    this.msgs.push(resp);
+    this.send(resp);
   }
 
   private restore(snap: Snapshot): boolean {
@@ -1001,7 +1022,7 @@ export class RaftNode {
     }
     const m = newMessage("MsgProp", this.id, this.leaderValue, 0);
     m.entries = [{ term: 0, index: 0, type, data, bytes }];
-    this.msgs.push(m);
+    this.send(m);
     return "forwarded";
   }
 
@@ -1060,7 +1081,7 @@ export class RaftNode {
       m.commit = Math.min(pr.match, committed);
       m.context = context;
       pr.sentCommitIndex(m.commit);
-      this.msgs.push(m);
+      this.send(m);
     }
   }
 
@@ -1085,7 +1106,7 @@ export class RaftNode {
     m.logTerm = prevTerm;
     m.entries = entries;
     m.commit = log.committed;
-    this.msgs.push(m);
+    this.send(m);
     let bytes = 0;
     for (let i = 0; i < entries.length; i++) bytes += entries[i]!.bytes;
     pr.sentEntries(entries.length, bytes);
@@ -1101,7 +1122,7 @@ export class RaftNode {
     pr.becomeSnapshot(snap.index);
     const m = newMessage("MsgSnap", this.id, pr.id, this.termValue);
     m.snapshot = snap;
-    this.msgs.push(m);
+    this.send(m);
     this.emit({ type: "snapshotSent", term: this.termValue, to: pr.id, index: snap.index });
     return true;
   }
@@ -1188,7 +1209,7 @@ export class RaftNode {
     const m = newMessage("MsgReadIndexResp", this.id, from, this.termValue);
     m.index = index;
     m.context = requestId;
-    this.msgs.push(m);
+    this.send(m);
   }
 
   private handleTransferLeader(transferee: NodeId): void {
@@ -1211,7 +1232,7 @@ export class RaftNode {
   }
 
   private sendTimeoutNow(to: NodeId): void {
-    this.msgs.push(newMessage("MsgTimeoutNow", this.id, to, this.termValue));
+    this.send(newMessage("MsgTimeoutNow", this.id, to, this.termValue));
     this.emit({ type: "transfer", term: this.termValue, transferee: to, phase: "timeoutNowSent" });
   }
 
@@ -1234,6 +1255,8 @@ export class RaftNode {
 }
 
 const NO_MESSAGES: readonly Message[] = Object.freeze([]) as readonly Message[];
+/** Placeholder left in outbox slots already handed to the host. */
+const SENT: Message = Object.freeze(newMessage("MsgHup", NONE, NONE, 0)) as Message;
 const NO_READ_STATES: readonly ReadState[] = Object.freeze([]) as readonly ReadState[];
 
 function confEntry(term: number, index: number, change: ConfChange): Entry {

@@ -41,8 +41,8 @@ export class ReadOnlyQueue {
 
   /** Sequence number of the newest waiting read, or 0 when none: heartbeats carry it. */
   lastSeq(): number {
-    const last = this.queue[this.queue.length - 1];
-    return last === undefined ? 0 : last.seq;
+    const n = this.queue.length;
+    return n === 0 ? 0 : this.queue[n - 1]!.seq;
   }
 
   /** Records that `from` acknowledged the heartbeat for `seq`; returns the read's ackers, or null if unknown. */

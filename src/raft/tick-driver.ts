@@ -78,7 +78,8 @@ export class TickDriver {
     private readonly node: Tickable,
     options: TickDriverOptions,
   ) {
-    if (!(options.periodUs > 0)) throw new Error(`tick driver: period must be > 0 µs (got ${options.periodUs})`);
+    if (!(options.periodUs > 0))
+      throw new Error(`tick driver: period must be > 0 µs (got ${options.periodUs})`);
     if (!(options.firstTickAtUs >= clock.now))
       throw new Error(`tick driver: first tick ${options.firstTickAtUs}µs is before now (${clock.now}µs)`);
     this.periodUs = options.periodUs;

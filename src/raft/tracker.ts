@@ -29,7 +29,13 @@ export class ProgressTracker {
 
   /** Progress of `id`, if it is a member. */
   get(id: NodeId): Progress | undefined {
-    return this.byId.get(id);
+    // Clusters have a handful of members: a scan beats hashing on this per-response path.
+    const members = this.members;
+    for (let i = 0; i < members.length; i++) {
+      const pr = members[i]!;
+      if (pr.id === id) return pr;
+    }
+    return undefined;
   }
 
   /** True when `id` is a voter. */
@@ -115,7 +121,11 @@ export class ProgressTracker {
   committedIndex(): number {
     const s = this.scratch;
     let n = 0;
-    for (const pr of this.members) if (!pr.isLearner) s[n++] = pr.match;
+    const members = this.members;
+    for (let i = 0; i < members.length; i++) {
+      const pr = members[i]!;
+      if (!pr.isLearner) s[n++] = pr.match;
+    }
     return quorumMatchedIndex(s, n);
   }
 

@@ -26,6 +26,8 @@ const SLOT_BITS = 2 ** 24;
  * of 2^29 times while the id was held.
  */
 const GENERATIONS = 2 ** 29;
+/** `g & GENERATION_MASK` is `g % GENERATIONS` for the non-negative generations kept here. */
+const GENERATION_MASK = GENERATIONS - 1;
 const NO_POS = -1;
 
 export class EventQueue {
@@ -104,8 +106,11 @@ export class EventQueue {
    */
   popSlot(): number {
     if (this.size === 0) return -1;
-    const slot = this.heapSlot[0]!;
-    this.removeAt(0);
+    const slots = this.heapSlot;
+    const slot = slots[0]!;
+    this.slotPos[slot] = NO_POS;
+    const last = --this.size;
+    if (last > 0) this.fillRootFrom(last);
     return slot;
   }
 
@@ -145,6 +150,43 @@ export class EventQueue {
       if (i > 0 && this.less(i, (i - 1) >> 1)) this.siftUp(i);
       else this.siftDown(i);
     }
+  }
+
+  /**
+   * Refills the root after a pop with the entry at `from` (the last one), bottom-up (Floyd): walk
+   * the hole down along the smaller children to a leaf — one comparison per level — then sift the
+   * moved entry up from there. The last entry of a heap nearly always belongs near the bottom, so
+   * this takes about half the comparisons of a plain sift-down.
+   */
+  private fillRootFrom(from: number): void {
+    const time = this.heapTime;
+    const seq = this.heapSeq;
+    const slots = this.heapSlot;
+    const pos = this.slotPos;
+    const n = this.size;
+    let i = 0;
+    for (;;) {
+      let c = 2 * i + 1;
+      if (c >= n) break;
+      const r = c + 1;
+      if (r < n) {
+        const tc = time[c]!;
+        const tr = time[r]!;
+        if (tr < tc || (tr === tc && seq[r]! < seq[c]!)) c = r;
+      }
+      time[i] = time[c]!;
+      seq[i] = seq[c]!;
+      const cs = slots[c]!;
+      slots[i] = cs;
+      pos[cs] = i;
+      i = c;
+    }
+    time[i] = time[from]!;
+    seq[i] = seq[from]!;
+    const moved = slots[from]!;
+    slots[i] = moved;
+    pos[moved] = i;
+    this.siftUp(i);
   }
 
   private less(a: number, b: number): boolean {
@@ -222,7 +264,7 @@ export class EventQueue {
 
   private releaseSlot(slot: number): void {
     this.slotPos[slot] = NO_POS;
-    this.slotGen[slot] = (this.slotGen[slot]! + 1) % GENERATIONS;
+    this.slotGen[slot] = (this.slotGen[slot]! + 1) & GENERATION_MASK;
     this.slotHandler[slot] = undefined;
     this.slotArg[slot] = undefined;
     this.freeSlots[this.freeCount++] = slot;
