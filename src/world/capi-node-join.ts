@@ -96,10 +96,14 @@ export function installJoinedNode(
     }
   }
   if (!systemd.has("containerd")) {
+    // A new VM has no CNI config yet: the kubelet waits for the CNI agent after registering.
+    let fresh = true;
     systemd.add({
       name: "containerd",
       start: (ctx) => {
         const rt = cluster.runtime(ctx.vm.name)!;
+        if (fresh) rt.networkReadyAtUs = undefined;
+        fresh = false;
         rt.up = true;
         const down = () => {
           rt.up = false;

@@ -156,6 +156,16 @@ export const KUBE_PARAMETERS: readonly ParameterSpec[] = [
     source: "assumption (seed 003 shows new pods ContainerCreating, then Running within seconds)",
   },
   {
+    key: "kube.cni.startDuration",
+    type: { kind: "distribution" },
+    default: uniform(10 * SECOND, 40 * SECOND),
+    unit: "µs",
+    summary:
+      "On a node that joins during the run: from the Node's registration until the CNI agent's DaemonSet pod has started and the pod network is ready (the node stays NotReady with 'cni plugin not initialized' until then)",
+    source:
+      "assumption: node images (CAPV/TKG OVAs) carry the CNI images, so only scheduling and agent start-up remain; kubelet reports NetworkReady=false 'cni plugin not initialized' until a CNI config exists (kubernetes pkg/kubelet/kubelet_network.go)",
+  },
+  {
     key: "kube.kubelet.podStopDuration",
     type: { kind: "distribution" },
     default: constant(SECOND),

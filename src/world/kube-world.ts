@@ -78,6 +78,7 @@ export function kubeSettingsFrom(p: ParameterSet): KubeSettings {
       nodeLeaseDurationSeconds: p.integer("kube.kubelet.nodeLeaseDurationSeconds"),
       podStartDelay: p.distribution("kube.kubelet.podStartDuration"),
       podStopDelay: p.distribution("kube.kubelet.podStopDuration"),
+      cniStartDelay: p.distribution("kube.cni.startDuration"),
       crashLoopBackoffInitialUs: p.duration("kube.kubelet.crashLoopBackOffInitial"),
       crashLoopBackoffMaxUs: p.duration("kube.kubelet.crashLoopBackOffMax"),
     },

@@ -47,6 +47,11 @@ export interface KubeletSettings extends StaticPodSettings {
   readonly podStartDelay: Distribution;
   /** From SIGTERM to the container's exit. */
   readonly podStopDelay: Distribution;
+  /**
+   * On a freshly joined node: from the Node's registration until the CNI agent (a DaemonSet pod)
+   * has started and the pod network is ready. Undefined: ready at once.
+   */
+  readonly cniStartDelay?: Distribution;
 }
 
 /** What a kubelet is built from. */
@@ -167,6 +172,7 @@ export class Kubelet implements Process {
     this.client.request({ verb: "create", resource: "nodes", body: node }, (res) => {
       if (res.status.code === 201 || res.status.reason === "AlreadyExists") {
         this.registered = true;
+        this.scheduleNetworkReady();
         // syncNodeStatus and the lease right after registering, as the kubelet does.
         this.renewLease(0);
         this.statusTick();
@@ -174,6 +180,19 @@ export class Kubelet implements Process {
       }
       ctx.scope.after(REGISTER_RETRY_US, () => this.register());
     });
+  }
+
+  /**
+   * A new node's pod network becomes ready once the CNI DaemonSet pod runs there, which the
+   * DaemonSet controller creates after the Node registered (the agent is not modelled as a pod).
+   */
+  private scheduleNetworkReady(): void {
+    const rt = this.ctx.runtime;
+    if (rt.networkReadyAtUs !== undefined) return;
+    const delay = this.ctx.settings.cniStartDelay;
+    rt.networkReadyAtUs = this.ctx.scope.now + (delay === undefined ? 0 : sample(delay, this.ctx.rng));
+    // Report Ready as soon as the network is (the kubelet's runtime-state check runs every 5 s).
+    this.ctx.scope.after(rt.networkReadyAtUs - this.ctx.scope.now, () => this.statusTick());
   }
 
   private renewLease(attempt: number): void {
@@ -239,7 +258,7 @@ export class Kubelet implements Process {
       (res) => {
         if (res.status.code !== 200 || !res.object) return;
         const node = res.object as Node;
-        const desired = desiredConditions(ctx.runtime.up);
+        const desired = desiredConditions(ctx.runtime.up, ctx.runtime.networkReady(ctx.scope.now));
         const now = ctx.scope.now;
         if (
           !conditionsChanged(node, desired) &&
@@ -289,7 +308,8 @@ export class Kubelet implements Process {
     }
     if (pod.status.phase === "Succeeded" || pod.status.phase === "Failed") return;
     if (!c) {
-      if (!rt.up || this.starting.has(uid)) return;
+      // Pods (other than host-network static pods) need the pod network.
+      if (!rt.up || !rt.networkReady(this.ctx.scope.now) || this.starting.has(uid)) return;
       this.startPod(pod);
       return;
     }

@@ -1,7 +1,9 @@
 /**
  * The node status the kubelet computes and posts (kubernetes `pkg/kubelet/kubelet_node_status.go`,
- * `nodestatus/setters.go`): Ready=True (KubeletReady) while the container runtime answers, else
- * Ready=False (KubeletNotReady, "container runtime is down"); the pressure conditions stay False.
+ * `nodestatus/setters.go`): Ready=True (KubeletReady) while the container runtime answers and its
+ * pod network is ready, else Ready=False (KubeletNotReady, "container runtime is down", or
+ * "container runtime network not ready … cni plugin not initialized" on a new node whose CNI agent
+ * has not started yet); the pressure conditions stay False.
  * A condition keeps its lastTransitionTime until its status changes; every post refreshes
  * lastHeartbeatTime.
  */
@@ -16,8 +18,8 @@ interface Desired {
   readonly message: string;
 }
 
-/** The conditions a kubelet reports, given whether its runtime is up. */
-export function desiredConditions(runtimeUp: boolean): readonly Desired[] {
+/** The conditions a kubelet reports, given whether its runtime is up and its pod network ready. */
+export function desiredConditions(runtimeUp: boolean, networkReady = true): readonly Desired[] {
   return [
     {
       type: "MemoryPressure",
@@ -37,14 +39,27 @@ export function desiredConditions(runtimeUp: boolean): readonly Desired[] {
       reason: "KubeletHasSufficientPID",
       message: "kubelet has sufficient PID available",
     },
-    runtimeUp
-      ? { type: "Ready", status: "True", reason: "KubeletReady", message: "kubelet is posting ready status" }
-      : {
+    !runtimeUp
+      ? {
           type: "Ready",
           status: "False",
           reason: "KubeletNotReady",
           message: "container runtime is down: rpc error: code = Unavailable desc = connection error",
-        },
+        }
+      : !networkReady
+        ? {
+            type: "Ready",
+            status: "False",
+            reason: "KubeletNotReady",
+            message:
+              "container runtime network not ready: NetworkReady=false reason:NetworkPluginNotReady message:Network plugin returns error: cni plugin not initialized",
+          }
+        : {
+            type: "Ready",
+            status: "True",
+            reason: "KubeletReady",
+            message: "kubelet is posting ready status",
+          },
   ];
 }
 

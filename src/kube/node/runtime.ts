@@ -37,6 +37,12 @@ export class ContainerRuntime {
   private nextIp = 2;
   /** containerd is running (the CRI answers). */
   up = true;
+  /**
+   * When the pod network (CNI) is ready on this VM: 0 on a node that has it (its CNI config is on
+   * disk and survives reboots), later on a freshly joined node until the CNI agent's DaemonSet pod
+   * has started and written the config. Undefined until the kubelet of a new node decides it.
+   */
+  networkReadyAtUs: Micros | undefined = 0;
 
   constructor(
     readonly vm: Vm,
@@ -52,6 +58,11 @@ export class ContainerRuntime {
         for (const l of this.exitListeners) l(c, "guest stopped");
       }
     });
+  }
+
+  /** True once the pod network is ready (the CRI's NetworkReady condition). */
+  networkReady(nowUs: Micros): boolean {
+    return this.networkReadyAtUs !== undefined && nowUs >= this.networkReadyAtUs;
   }
 
   /** The container of a pod, by pod uid. */
