@@ -1,5 +1,4 @@
 /** `quorate run FILE`: runs one experiment and reports what happened (or shows views at instants). */
-import { writeFileSync } from "node:fs";
 import type { CommandModule } from "yargs";
 import { prepareRun } from "../../engine/prepare.js";
 import { executeRun } from "../../engine/run.js";
@@ -15,6 +14,7 @@ import { EXIT_EXPECTATION_FAILED, EXIT_OK, UsageError } from "../exit.js";
 import { inputFailure } from "../input-errors.js";
 import { checkOutputFile, writeOutputFile } from "../output-file.js";
 import { parseOverrides } from "../overrides.js";
+import { writeStdout } from "../stdout.js";
 
 interface RunArgs {
   file: string;
@@ -151,5 +151,5 @@ function openTrace(path: string): JsonlFileSink {
 }
 
 function writeOut(text: string): void {
-  writeFileSync(1, text);
+  writeStdout(text);
 }

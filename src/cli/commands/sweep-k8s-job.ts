@@ -4,13 +4,13 @@
  * The sweep is planned first, so a bad file, seed range or --vary value is refused here (exit 2)
  * rather than in N pods.
  */
-import { writeFileSync } from "node:fs";
 import { stringify } from "yaml";
 import type { CommandModule } from "yargs";
 import { indexedJobManifest } from "../../sweep/k8s-job.js";
 import { planSweep } from "../../sweep/plan.js";
 import { EXIT_OK } from "../exit.js";
 import { inputFailure } from "../input-errors.js";
+import { writeStdout } from "../stdout.js";
 import { sweepPlanOptions, withSweepInput } from "./sweep-shared.js";
 
 interface JobArgs {
@@ -90,7 +90,7 @@ export function sweepK8sJobCommand(setExit: (code: number) => void): CommandModu
         }),
       );
       const name = (manifest.metadata as { name: string }).name;
-      writeFileSync(1, `${collectComment(name, args.shards, args.pvc)}${stringify(manifest)}`);
+      writeStdout(`${collectComment(name, args.shards, args.pvc)}${stringify(manifest)}`);
       setExit(EXIT_OK);
     },
   };

@@ -4,7 +4,6 @@
  * and leaves `summary.json` beside them. Exit 0 when every expectation held in every seed, 1 when
  * not, 2 when a shard is missing or the files do not belong to one sweep.
  */
-import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { CommandModule } from "yargs";
 import { renderSweepJson } from "../../report/sweep-json.js";
@@ -13,6 +12,7 @@ import { writeFileAtomic } from "../../sweep/atomic-file.js";
 import { loadSweep } from "../../sweep/merge.js";
 import { summarise } from "../../sweep/summary.js";
 import { EXIT_EXPECTATION_FAILED, EXIT_OK, UsageError } from "../exit.js";
+import { writeStdout } from "../stdout.js";
 import { SUMMARY_FILE, withSweepInput } from "./sweep-shared.js";
 
 interface MergeArgs {
@@ -53,7 +53,7 @@ export function sweepMergeCommand(setExit: (code: number) => void): CommandModul
           `quorate: could not write ${SUMMARY_FILE} in ${args.dir} (${(e as Error).message})\n`,
         );
       }
-      writeFileSync(1, args.format === "json" ? json : renderSweepText(summary));
+      writeStdout(args.format === "json" ? json : renderSweepText(summary));
       setExit(summary.passed ? EXIT_OK : EXIT_EXPECTATION_FAILED);
     },
   };

@@ -6,7 +6,7 @@
  * seed, 1 not, 2 bad input (before any run, no files), 130 interrupted (finished runs are saved);
  * a shard exits 0 once its file is written (the verdict belongs to `merge`).
  */
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Argv, CommandModule } from "yargs";
 import { renderSweepJson } from "../../report/sweep-json.js";
@@ -22,6 +22,7 @@ import { checkShard, parseShard, type Shard, shardFromEnvironment } from "../../
 import { summarise } from "../../sweep/summary.js";
 import { EXIT_EXPECTATION_FAILED, EXIT_OK, UsageError } from "../exit.js";
 import { inputFailure } from "../input-errors.js";
+import { writeStdout } from "../stdout.js";
 import { sweepK8sJobCommand } from "./sweep-k8s-job.js";
 import { sweepMergeCommand } from "./sweep-merge.js";
 import { createProgress, progressWanted } from "./sweep-progress.js";
@@ -179,18 +180,17 @@ async function sweep(args: SweepArgs): Promise<number> {
   const summary = summarise(plan.header, outcome.runs);
   const json = renderSweepJson(summary);
   if (outDir !== undefined) writeFileAtomic(join(outDir, SUMMARY_FILE), json);
-  writeFileSync(1, args.format === "json" ? json : renderSweepText(summary));
+  writeStdout(args.format === "json" ? json : renderSweepText(summary));
   return summary.passed ? EXIT_OK : EXIT_EXPECTATION_FAILED;
 }
 
 function finishShard(plan: SweepPlan, shard: Shard, path: string, print: boolean, outDir: string): number {
   if (print) {
-    writeFileSync(1, readFileSync(path));
+    writeStdout(readFileSync(path));
     return EXIT_OK;
   }
   const combos = plan.combinations.length;
-  writeFileSync(
-    1,
+  writeStdout(
     `shard ${shard.index}/${shard.count}: ${plan.tasks.length} runs (seeds ${formatSeeds(plan.seeds) || "none"} × ${combos} combination${combos === 1 ? "" : "s"}) in ${path}\n` +
       `when every shard is done: quorate sweep merge ${outDir}\n`,
   );
