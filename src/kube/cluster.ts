@@ -19,7 +19,7 @@ import type { Hypervisor } from "../infra/hypervisor.js";
 import type { BackendTarget } from "../infra/lb-config.js";
 import type { HealthCheck, LoadBalancer } from "../infra/loadbalancer.js";
 import type { Network } from "../infra/network.js";
-import type { Process, ServiceManager } from "../infra/services.js";
+import type { Process, ServiceManager, UnitSpec } from "../infra/services.js";
 import type { Vm } from "../infra/vm.js";
 import { constant } from "../sim/distribution.js";
 import type { Simulation } from "../sim/simulation.js";
@@ -186,36 +186,11 @@ export class KubeCluster {
       const systemd = this.o.services.get(node);
       if (!systemd) throw new Error(`no systemd for ${node}`);
       const isCp = cps.has(node);
-      systemd.add({
-        name: "containerd",
-        start: (ctx) => {
-          const rt = this.runtime(ctx.vm.name)!;
-          rt.up = true;
-          const down = () => {
-            rt.up = false;
-          };
-          return {
-            terminate(exited) {
-              down();
-              exited();
-            },
-            kill: down,
-          };
-        },
-        startDelay: constant(SECOND),
-        restartAfterUs: 5 * SECOND,
-      });
-      systemd.add({
-        name: "kubelet",
-        start: (ctx) => this.unitProcess(ctx.vm, ctx.exit, (cc) => this.startKubelet(cc, isCp), "apiservers"),
-        startDelay: constant(SECOND),
-        restartAfterUs: 10 * SECOND,
-      });
-      systemd.add({
-        name: "kube-proxy",
-        start: (ctx) => this.unitProcess(ctx.vm, ctx.exit, (cc) => this.startKubeProxy(cc), "running"),
-        startDelay: constant(SECOND),
-        restartAfterUs: 5 * SECOND,
+      this.addNodeUnits(systemd, {
+        kubelet: (ctx) =>
+          this.unitProcess(ctx.vm, ctx.exit, (cc) => this.startKubelet(cc, isCp), "apiservers"),
+        kubeProxy: (ctx) => this.unitProcess(ctx.vm, ctx.exit, (cc) => this.startKubeProxy(cc), "running"),
+        freshNetwork: false,
       });
       if (!isCp) continue;
       const components = this.componentFactories();
@@ -233,6 +208,111 @@ export class KubeCluster {
       }
     }
     this.o.sim.after(0, () => this.writeInitialObjects());
+  }
+
+  /**
+   * What `kubeadm join` leaves on a VM that joins while the cluster runs (a Cluster API
+   * replacement): containerd, the kubelet (which registers `nodeName`) and kube-proxy as enabled
+   * units, and on a control plane the static Pod manifests. The VM is new, so it has no CNI config
+   * yet (the kubelet waits for the CNI agent, `kube.cni.startDuration`). Units already installed on
+   * this VM are kept (a re-run join starts nothing twice).
+   */
+  joinNode(systemd: ServiceManager, vm: Vm, nodeName: string, controlPlane: boolean): void {
+    const s = this.settings;
+    if (controlPlane && s.components === "staticPods") {
+      this.manifests.set(nodeName, new Set(this.componentFactories().keys()));
+    }
+    // Pod CIDRs of joined nodes follow the VM's creation order, after the initial nodes'.
+    const index = 100 + this.o.hypervisor.history().findIndex((v) => v.uuid === vm.uuid);
+    const sim = this.o.sim;
+    this.addNodeUnits(systemd, {
+      kubelet: (ctx) => {
+        const scope = new ProcessScope(ctx.vm.guest);
+        const kubelet = new Kubelet({
+          network: this.o.network,
+          vm: ctx.vm,
+          scope,
+          endpoint: this.endpoint,
+          clientSettings: s.client,
+          runtime: this.runtime(ctx.vm.name)!,
+          settings: s.kubelet,
+          rng: sim.rng.stream(`kube/kubelet/${ctx.vm.name}/${vm.uuid}`),
+          node: { controlPlane, podCIDR: `10.244.${index % 256}.0/24` },
+          manifests: () => this.staticPodSpecs(nodeName),
+          localEndpoint: hostEndpoint(this.o.network, ctx.vm.name),
+          emit: this.emitFn,
+        });
+        return this.track(this.kubelets, nodeName, kubelet, scope);
+      },
+      kubeProxy: (ctx) => {
+        const scope = new ProcessScope(ctx.vm.guest);
+        const proxy = new KubeProxy({
+          network: this.o.network,
+          vm: ctx.vm,
+          scope,
+          endpoint: this.endpoint,
+          clientSettings: s.client,
+          rng: sim.rng.stream(`kube/kube-proxy/${ctx.vm.name}/${vm.uuid}`),
+        });
+        return this.track(this.kubeProxies, nodeName, proxy, scope);
+      },
+      freshNetwork: true,
+    });
+  }
+
+  /**
+   * containerd, kubelet and kube-proxy units (the same on every node; kubeadm's packages install
+   * them enabled). With `freshNetwork`, the first containerd start marks the pod network as not yet
+   * set up, so the kubelet waits for the CNI agent after registering.
+   */
+  private addNodeUnits(
+    systemd: ServiceManager,
+    units: {
+      readonly kubelet: UnitSpec["start"];
+      readonly kubeProxy: UnitSpec["start"];
+      readonly freshNetwork: boolean;
+    },
+  ): void {
+    if (!systemd.has("containerd")) {
+      let fresh = units.freshNetwork;
+      systemd.add({
+        name: "containerd",
+        start: (ctx) => {
+          const rt = this.runtime(ctx.vm.name)!;
+          if (fresh) rt.networkReadyAtUs = undefined;
+          fresh = false;
+          rt.up = true;
+          const down = () => {
+            rt.up = false;
+          };
+          return {
+            terminate(exited) {
+              down();
+              exited();
+            },
+            kill: down,
+          };
+        },
+        startDelay: constant(SECOND),
+        restartAfterUs: 5 * SECOND,
+      });
+    }
+    if (!systemd.has("kubelet")) {
+      systemd.add({
+        name: "kubelet",
+        start: units.kubelet,
+        startDelay: constant(SECOND),
+        restartAfterUs: 10 * SECOND,
+      });
+    }
+    if (!systemd.has("kube-proxy")) {
+      systemd.add({
+        name: "kube-proxy",
+        start: units.kubeProxy,
+        startDelay: constant(SECOND),
+        restartAfterUs: 5 * SECOND,
+      });
+    }
   }
 
   /** Runs `fn` once the cluster has reached `phase` (at once if it has). */
