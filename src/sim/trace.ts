@@ -54,8 +54,14 @@ export class Trace {
     return this.count;
   }
 
-  /** Emits `{t, kind, subject, ...fields}`. */
+  /**
+   * Emits `{t, kind, subject, ...fields}`. A field named `t`, `kind` or `subject` would silently
+   * replace the record's own, so it is refused (a programming error, not an input error).
+   */
   emit(t: Micros, kind: string, subject: string, fields?: Readonly<Record<string, unknown>>): TraceRecord {
+    if (fields !== undefined && ("t" in fields || "kind" in fields || "subject" in fields)) {
+      throw new Error(`trace record ${kind}: a field may not be named t, kind or subject`);
+    }
     const record: TraceRecord = fields ? { t, kind, subject, ...fields } : { t, kind, subject };
     this.count++;
     for (const sink of this.sinks) sink.write(record);

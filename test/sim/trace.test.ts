@@ -11,6 +11,16 @@ describe("Trace", () => {
     expect(trace.length).toBe(2);
   });
 
+  it("refuses a field that would replace t, kind or subject", () => {
+    const trace = new Trace();
+    for (const key of ["t", "kind", "subject"]) {
+      expect(() => trace.emit(1, "etcd.role", "cp-0", { [key]: "x" })).toThrow(
+        /may not be named t, kind or subject/,
+      );
+    }
+    expect(trace.length).toBe(0);
+  });
+
   it("sends each record to every sink, and a new sink only sees what comes after it", () => {
     const early = new MemorySink();
     const late = new MemorySink();
