@@ -1,7 +1,8 @@
 /**
- * An in-memory stand-in for an etcd cluster, for unit tests of the Kubernetes layer. It keeps one
- * keyspace (revisions, versions, txn compares, watch history) and answers through the EtcdClient
- * interface after a simulated latency. Members can be stopped and started; without a quorum of
+ * An in-memory stand-in for an etcd cluster, for unit tests of the Kubernetes layer. Its one
+ * keyspace is the members' own `MvccStore` (revisions, versions, txn compares, watch history), so
+ * the semantics cannot drift from the real store; what is fake is the cluster around it: it answers
+ * through the EtcdClient interface after a simulated latency, with no Raft. Members can be stopped and started; without a quorum of
  * started members it fails like etcd (etcd-raft.md §1.11): writes and linearizable reads time out
  * after ReqTimeout (7 s) with `etcdserver: request timed out`, serializable reads still answer, and
  * watches are cancelled with `etcdserver: no leader` after three election timeouts (3 s).
@@ -19,13 +20,12 @@ import type {
   RangeResponse,
   RequestOptions,
   TxnOp,
-  TxnOpResponse,
   TxnResponse,
   WatchCallbacks,
   WatchEvent,
   WatchHandle,
 } from "../../src/etcd/client-api.js";
-import { compareKv } from "../../src/etcd/mvcc.js";
+import { MvccStore, type StoreImage } from "../../src/etcd/mvcc.js";
 import type { Simulation } from "../../src/sim/simulation.js";
 import { SECOND } from "../../src/sim/time.js";
 
@@ -61,24 +61,16 @@ interface Watcher {
 }
 
 /** A point-in-time copy (`etcdctl snapshot save`). */
-export interface FakeSnapshot {
-  readonly revision: number;
-  readonly kvs: ReadonlyMap<string, KeyValue>;
-}
+export type FakeSnapshot = StoreImage;
 
 /** A fake etcd cluster with one shared keyspace. */
 export class FakeEtcdCluster {
-  revision = 1;
-  private kvs = new Map<string, KeyValue>();
-  private history: { rev: number; events: WatchEvent[] }[] = [];
-  /** Events at or below this revision are no longer in history. */
-  private compactedRev = 0;
+  private readonly store: MvccStore;
   private readonly up = new Map<string, boolean>();
   private readonly watchers = new Set<Watcher>();
   private readonly latencyUs: number;
   private readonly requestTimeoutUs: number;
   private readonly cancelUs: number;
-  private readonly historyCapacity: number;
   /** Write transactions applied (successful puts/deletes), for tests. */
   commits = 0;
 
@@ -90,7 +82,12 @@ export class FakeEtcdCluster {
     this.latencyUs = options.latencyUs ?? 1_000;
     this.requestTimeoutUs = options.requestTimeoutUs ?? 7 * SECOND;
     this.cancelUs = options.noLeaderWatchCancelUs ?? 3 * SECOND;
-    this.historyCapacity = options.historyCapacity ?? 10_000;
+    this.store = new MvccStore(options.historyCapacity ?? 10_000);
+  }
+
+  /** The keyspace's current revision. */
+  get revision(): number {
+    return this.store.revision;
   }
 
   /** True when a majority of members is started. */
@@ -120,25 +117,22 @@ export class FakeEtcdCluster {
 
   /** The current value of a key (test oracle, no latency). */
   peek(key: string): KeyValue | undefined {
-    return this.kvs.get(key);
+    return this.store.getKey(key);
   }
 
   /** Every key with `prefix`, sorted (test oracle). */
   keys(prefix = ""): string[] {
-    return [...this.kvs.keys()].filter((k) => k.startsWith(prefix)).sort();
+    return this.store.range(prefix, true).kvs.map((kv) => kv.key);
   }
 
   /** `etcdctl snapshot save`. */
   snapshot(): FakeSnapshot {
-    return { revision: this.revision, kvs: new Map(this.kvs) };
+    return this.store.image();
   }
 
   /** `etcdutl snapshot restore` + restart: the keyspace goes back; history and watches are gone. */
   restore(s: FakeSnapshot): void {
-    this.kvs = new Map(s.kvs);
-    this.revision = s.revision;
-    this.history = [];
-    this.compactedRev = s.revision;
+    this.store.restore(s);
     for (const w of [...this.watchers]) this.endWatch(w, COMPACTED, 0);
   }
 
@@ -185,34 +179,14 @@ export class FakeEtcdCluster {
   }
 
   range(key: string, options: RangeOptions | undefined): RangeResponse {
-    let kvs: KeyValue[];
-    if (options?.prefix) {
-      kvs = [];
-      for (const [k, v] of this.kvs) if (k.startsWith(key)) kvs.push(v);
-      kvs.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-    } else {
-      const v = this.kvs.get(key);
-      kvs = v ? [v] : [];
-    }
-    const count = kvs.length;
-    if (options?.limit !== undefined && options.limit > 0) kvs = kvs.slice(0, options.limit);
-    return { kvs, revision: this.revision, count };
+    return this.store.range(key, options?.prefix ?? false, options?.limit ?? 0);
   }
 
   txn(compares: readonly Compare[], success: readonly TxnOp[], failure: readonly TxnOp[]): TxnResponse {
-    const ok = compares.every((c) => compareKv(this.kvs.get(c.key), c));
-    const ops = ok ? success : failure;
-    const writes = ops.some((o) => o.type !== "range");
-    const rev = writes ? this.revision + 1 : this.revision;
     const events: WatchEvent[] = [];
-    const responses: TxnOpResponse[] = ops.map((o) => {
-      if (o.type === "range")
-        return { type: "range", response: this.range(o.key, { prefix: o.prefix ?? false }) };
-      if (o.type === "put") return { type: "put", response: this.put(o.key, o.value, o.bytes, rev, events) };
-      return { type: "delete", response: this.del(o.key, o.prefix ?? false, rev, events) };
-    });
-    if (writes && events.length > 0) this.commit(rev, events);
-    return { succeeded: ok, revision: this.revision, responses };
+    const r = this.store.apply({ type: "txn", compares, success, failure }, events);
+    if (events.length > 0) this.commit(this.store.revision, events);
+    return r as TxnResponse;
   }
 
   watch(
@@ -249,52 +223,28 @@ export class FakeEtcdCluster {
     this.watchers.add(w);
     const from = options.fromRevision ?? 0;
     if (from > 0 && from <= this.revision) {
-      if (from <= this.compactedRev) {
+      const past = this.store.eventsSince(from, (k) => (w.prefix ? k.startsWith(w.key) : k === w.key));
+      if (past === "compacted") {
         this.endWatch(w, COMPACTED, this.latencyUs);
         return handle;
       }
-      for (const h of this.history) if (h.rev >= from) this.deliver(w, h.events, h.rev);
+      // One delivery per revision, as the events were committed.
+      let i = 0;
+      while (i < past.length) {
+        const rev = past[i]!.kv.modRevision;
+        let j = i;
+        while (j < past.length && past[j]!.kv.modRevision === rev) j++;
+        this.deliver(w, past.slice(i, j), rev);
+        i = j;
+      }
     }
     return handle;
   }
 
   // ---- internals -------------------------------------------------------------------------------
 
-  private put(key: string, value: unknown, bytes: number, rev: number, events: WatchEvent[]): PutResponse {
-    const prev = this.kvs.get(key);
-    const kv: KeyValue = {
-      key,
-      value,
-      bytes,
-      createRevision: prev?.createRevision ?? rev,
-      modRevision: rev,
-      version: (prev?.version ?? 0) + 1,
-    };
-    this.kvs.set(key, kv);
-    events.push(prev ? { type: "put", kv, prevKv: prev } : { type: "put", kv });
-    return prev ? { revision: rev, prevKv: prev } : { revision: rev };
-  }
-
-  private del(key: string, prefix: boolean, rev: number, events: WatchEvent[]): DeleteResponse {
-    const gone: KeyValue[] = [];
-    if (prefix) {
-      for (const [k, v] of this.kvs) if (k.startsWith(key)) gone.push(v);
-    } else {
-      const v = this.kvs.get(key);
-      if (v) gone.push(v);
-    }
-    for (const v of gone) {
-      this.kvs.delete(v.key);
-      events.push({ type: "delete", kv: { ...v, modRevision: rev, value: undefined }, prevKv: v });
-    }
-    return { revision: rev, deleted: gone.length, prevKvs: gone };
-  }
-
   private commit(rev: number, events: WatchEvent[]): void {
-    this.revision = rev;
     this.commits++;
-    this.history.push({ rev, events });
-    if (this.history.length > this.historyCapacity) this.compactedRev = this.history.shift()!.rev;
     for (const w of this.watchers) this.deliver(w, events, rev);
   }
 
