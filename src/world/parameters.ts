@@ -219,7 +219,7 @@ function lowerFirst(text: string): string {
 }
 
 /** The default as a person writes it: `10s`, `uniform(25s, 45s)`, `3 VMs`. */
-function formatDefault(spec: ParameterSpec): string {
+export function formatDefault(spec: ParameterSpec): string {
   const d = spec.default;
   if (typeof d === "object") return describe(d, formatDuration);
   if (typeof d === "number" && spec.unit === "µs") return formatDuration(d);

@@ -1,7 +1,14 @@
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
 import { API_VERSION } from "../../src/scenario/experiment-schema.js";
-import { EXPERIMENT_SCHEMA_ID, experimentJsonSchema } from "../../src/scenario/json-schema.js";
+import {
+  EXPERIMENT_SCHEMA_ID,
+  experimentJsonSchema,
+  MODEL_SCHEMA_ID,
+  modelJsonSchema,
+} from "../../src/scenario/json-schema.js";
+import { PARAMETERS } from "../../src/world/parameters.js";
 import { ACTIONS } from "../../src/world/vocabulary.js";
 
 type Json = Record<string, unknown>;
@@ -73,5 +80,47 @@ describe("experimentJsonSchema", () => {
     const committed = readFileSync("docs/schemas/experiment.json", "utf8");
     // When this fails, regenerate: quorate schema > docs/schemas/experiment.json
     expect(committed).toBe(`${JSON.stringify(schema, null, 2)}\n`);
+  });
+});
+
+describe("modelJsonSchema", () => {
+  const schema = modelJsonSchema();
+  const parameters = obj(obj(obj(obj(schema.properties).spec).properties).parameters);
+
+  it("identifies itself and names every parameter with its summary, default and source", () => {
+    expect(schema.$id).toBe(MODEL_SCHEMA_ID);
+    expect(obj(obj(schema.properties).kind).const).toBe("Model");
+    const names = Object.keys(obj(parameters.properties));
+    expect(names).toEqual(PARAMETERS.map((p) => p.key));
+    expect(parameters.additionalProperties).toBe(false);
+    const cni = obj(obj(parameters.properties)["kube.cni.startDuration"]);
+    expect(cni.description).toMatch(
+      /^On a node that joins during the run.*Default: uniform\(10s, 40s\)\. Source: /,
+    );
+    expect(cni.required).toEqual(["value", "source"]);
+  });
+
+  it("accepts the parameter names of every shipped profile (the files point editors at it)", () => {
+    const known = new Set(Object.keys(obj(parameters.properties)));
+    for (const file of readdirSync("models").filter((f) => f.endsWith(".yaml"))) {
+      const text = readFileSync(`models/${file}`, "utf8");
+      expect(text.split("\n")[0], file).toBe("# yaml-language-server: $schema=../docs/schemas/model.json");
+      for (const key of Object.keys(parse(text).spec.parameters ?? {}))
+        expect(known.has(key), `${file}: ${key}`).toBe(true);
+    }
+  });
+
+  it("matches the copy in docs/schemas", () => {
+    const committed = readFileSync("docs/schemas/model.json", "utf8");
+    // When this fails, regenerate: quorate schema model > docs/schemas/model.json
+    expect(committed).toBe(`${JSON.stringify(schema, null, 2)}\n`);
+  });
+});
+
+describe("experiment set: names the parameters too", () => {
+  it("completes parameter names and refuses unknown ones", () => {
+    const set = obj(obj(obj(obj(experimentJsonSchema().properties).spec).properties).set);
+    expect(Object.keys(obj(set.properties))).toContain("etcd.backupOperator.replaceDeadMembers");
+    expect(set.additionalProperties).toBe(false);
   });
 });
