@@ -95,10 +95,6 @@ interface PendingRequest {
   /** Where it was sent; undefined while it waits for a ready endpoint. */
   endpoint: EndpointState | undefined;
   finished: boolean;
-  /** Cancels the deadline timer (custom schedulers). */
-  cancelDeadline: (() => void) | undefined;
-  /** The deadline's kernel event (default scheduler), or -1. */
-  deadlineEvent: number;
 }
 
 interface WatchState {
@@ -133,9 +129,16 @@ export class EtcdNetworkClient implements EtcdClient {
   private readonly dialTimeoutUs: Micros;
   // biome-ignore lint/suspicious/noConfusingVoidType: see NetworkClientOptions.schedule
   private readonly schedule: (delayUs: Micros, fn: () => void) => (() => void) | void;
-  /** False: deadlines are kernel events with a shared handler (no closure per request). */
-  private readonly customSchedule: boolean;
-  private readonly deadlineFn = (p: PendingRequest): void => this.deadline(p);
+  /**
+   * Request deadlines share one timer, armed for the earliest deadline of the requests in flight
+   * (`armedDeadlineUs`, Infinity when none): almost every request is answered long before its
+   * deadline, so a timer per request would be scheduled and cancelled for nothing. When the timer
+   * fires, every request whose deadline has come fails, in the order they were sent, and the
+   * timer is re-armed for the next one — each still fails at exactly its own deadline.
+   */
+  private armedDeadlineUs = Number.POSITIVE_INFINITY;
+  private cancelArmed: (() => void) | undefined;
+  private armedToken = 0;
 
   constructor(
     private readonly sim: Simulation,
@@ -150,7 +153,6 @@ export class EtcdNetworkClient implements EtcdClient {
     this.timeoutUs = options.requestTimeoutUs ?? 10 * SECOND;
     this.keepAliveTimeUs = options.keepAliveTimeUs ?? 30 * SECOND;
     this.keepAliveTimeoutUs = options.keepAliveTimeoutUs ?? 10 * SECOND;
-    this.customSchedule = options.schedule !== undefined;
     this.schedule =
       options.schedule ??
       ((d, fn) => {
@@ -304,17 +306,11 @@ export class EtcdNetworkClient implements EtcdClient {
       pinned,
       endpoint: pinned ? this.endpointFor(pinnedHost) : this.pick(),
       finished: false,
-      cancelDeadline: undefined,
-      deadlineEvent: -1,
     };
     this.pending.set(id, p);
-    if (this.customSchedule) {
-      p.cancelDeadline =
-        this.schedule(timeout, () => {
-          p.cancelDeadline = undefined;
-          this.deadline(p);
-        }) ?? undefined;
-    } else p.deadlineEvent = this.sim.after(timeout, this.deadlineFn, p);
+    // An armed deadline already past was voided (the guest stopped under the timer): re-arm.
+    if (p.deadlineUs < this.armedDeadlineUs || this.armedDeadlineUs < this.sim.now)
+      this.armDeadline(p.deadlineUs);
     if (p.endpoint === undefined) this.waiting.push(id);
     else this.attempt(id, p, p.endpoint);
   }
@@ -353,8 +349,32 @@ export class EtcdNetworkClient implements EtcdClient {
     }
   }
 
+  private armDeadline(atUs: number): void {
+    this.cancelArmed?.();
+    this.armedDeadlineUs = atUs;
+    const token = ++this.armedToken;
+    this.cancelArmed =
+      this.schedule(atUs - this.sim.now, () => {
+        if (token === this.armedToken) this.deadlinesDue();
+      }) ?? undefined;
+  }
+
+  /** The deadline timer fired: fail every request whose deadline has come, then re-arm. */
+  private deadlinesDue(): void {
+    this.cancelArmed = undefined;
+    this.armedDeadlineUs = Number.POSITIVE_INFINITY;
+    const now = this.sim.now;
+    // Requests sent from the callbacks below join the map (and may arm the timer) as we go.
+    let next = Number.POSITIVE_INFINITY;
+    for (const p of this.pending.values()) {
+      if (p.finished) continue;
+      if (p.deadlineUs <= now) this.deadline(p);
+      else if (p.deadlineUs < next) next = p.deadlineUs;
+    }
+    if (next < this.armedDeadlineUs) this.armDeadline(next);
+  }
+
   private deadline(p: PendingRequest): void {
-    p.deadlineEvent = -1;
     if (p.finished) return;
     const ep = p.endpoint;
     this.finish(p.id, p, { ok: false, error: ERR_DEADLINE });
@@ -365,14 +385,6 @@ export class EtcdNetworkClient implements EtcdClient {
     if (p.finished) return;
     p.finished = true;
     this.pending.delete(id);
-    if (p.cancelDeadline !== undefined) {
-      p.cancelDeadline();
-      p.cancelDeadline = undefined;
-    }
-    if (p.deadlineEvent >= 0) {
-      this.sim.cancel(p.deadlineEvent);
-      p.deadlineEvent = -1;
-    }
     p.done(r);
   }
 

@@ -60,6 +60,7 @@ import {
   READY_PERCENT,
   requestTimeoutUs,
 } from "./config.js";
+import { DeadlineQueue } from "./deadline-queue.js";
 import {
   ERR_CONF_CHANGE_PENDING,
   ERR_LEARNER,
@@ -111,11 +112,12 @@ export interface MemberSetup {
   readonly observer: MemberObserver;
 }
 
-/** A request waiting for its entry to be applied. */
+/** A request waiting for its entry to be applied (or for ReqTimeout, see {@link DeadlineQueue}). */
 interface Waiter {
+  readonly reqId: number;
   readonly startedAtUs: number;
-  readonly timer: GuestEvent;
   readonly respond: (result: Result<unknown>) => void;
+  answered: boolean;
 }
 
 /** Polls while joining an existing cluster: how often, and for how long before giving up. */
@@ -167,6 +169,7 @@ export class EtcdMember implements Process, MemberHost {
   private readonly timers: GuestEvent[] = [];
   private readyBusy = false;
   private readonly waiters = new Map<number, Waiter>();
+  private readonly waitDeadlines: DeadlineQueue<Waiter>;
   private nextReqId = 1;
   private diskSnapshotIndex = 0;
   private memSnapshotIndex = 0;
@@ -180,7 +183,10 @@ export class EtcdMember implements Process, MemberHost {
   private ready = false;
   /** Client requests that arrived before the member was ready (held, as etcd's listener does). */
   private held: [ClientWire, string][] = [];
-  private readonly clientConns = new Map<string, readonly [string, number]>();
+  /** Client connections (host, reply port) by {@link connKey}, in the order first seen. */
+  private readonly clientConns = new Map<number, readonly [string, number]>();
+  /** Small numbers for client hosts, so a connection's key is a number (no string per request). */
+  private readonly clientHostNos = new Map<string, number>();
   private readonly eventScratch: WatchEvent[] = [];
   private readonly peerSendOptions: SendOptions;
   private readonly requestTimeoutUs: number;
@@ -199,6 +205,12 @@ export class EtcdMember implements Process, MemberHost {
     this.store = new MvccStore(this.config.watchHistoryEvents);
     this.membership = new Membership("");
     this.requestTimeoutUs = requestTimeoutUs(this.config);
+    this.waitDeadlines = new DeadlineQueue<Waiter>(
+      ctx.vm.guest,
+      this.requestTimeoutUs,
+      (w) => !w.answered,
+      (w) => this.expireWaiter(w),
+    );
     this.peers = new PeerTracker(this);
     this.versions = new VersionMonitor(this);
     this.watches = new WatchHub(this);
@@ -297,7 +309,7 @@ export class EtcdMember implements Process, MemberHost {
 
   /** 16-hex ID of `id`, for log lines. */
   hexOf(id: NodeId): string {
-    return this.membership.details(id)?.id.hex ?? id.toString(16).padStart(13, "0");
+    return this.membership.details(id)?.id.hex ?? id.toString(16).padStart(7, "0");
   }
 
   /** Sends a peer-port message to member `to`. */
@@ -670,7 +682,11 @@ export class EtcdMember implements Process, MemberHost {
     if (!sent) this.sendMessages(rd.messages);
     if (rd.snapshot !== null) this.applySnapshot(rd.snapshot);
     if (rd.committedEntries.length > 0) this.applyEntries(rd.committedEntries);
-    for (const rs of rd.readStates) this.reads.confirmed(Number(rs.requestId), rs.index);
+    const readStates = rd.readStates;
+    for (let i = 0; i < readStates.length; i++) {
+      const rs = readStates[i]!;
+      this.reads.confirmed(Number(rs.requestId), rs.index);
+    }
     raft.advance(rd);
     this.maybeSnapshot();
     this.reads.maybeServe();
@@ -1017,7 +1033,8 @@ export class EtcdMember implements Process, MemberHost {
 
   private onClient(m: ClientWire, from: string): void {
     if (!this.running) return;
-    this.clientConns.set(`${from}:${m.replyPort}`, [from, m.replyPort]);
+    const conn = this.connKey(from, m.replyPort);
+    if (!this.clientConns.has(conn)) this.clientConns.set(conn, [from, m.replyPort]);
     if (!this.ready) {
       // etcd's client listener accepts connections but serves nothing until the server is ready.
       if (this.held.length < MAX_HELD_REQUESTS) this.held.push([m, from]);
@@ -1037,6 +1054,16 @@ export class EtcdMember implements Process, MemberHost {
         this.handleRequest(m, from);
         return;
     }
+  }
+
+  /** A number naming the connection from `host`'s port `port` (ports are below 2^16). */
+  private connKey(host: string, port: number): number {
+    let no = this.clientHostNos.get(host);
+    if (no === undefined) {
+      no = this.clientHostNos.size;
+      this.clientHostNos.set(host, no);
+    }
+    return no * 65536 + port;
   }
 
   private reply(host: string, port: number, message: ClientReply, bytes = CONTROL_BYTES): void {
@@ -1146,22 +1173,24 @@ export class EtcdMember implements Process, MemberHost {
 
   /** Registers a waiter answered when the request's entry applies, or with a timeout error. */
   private wait(reqId: number, respond: (r: Result<unknown>) => void): void {
-    const startedAtUs = this.sim.now;
-    const timer = this.guest.after(this.requestTimeoutUs, () => {
-      if (!this.running) return;
-      const w = this.waiters.get(reqId);
-      if (w === undefined) return;
-      this.waiters.delete(reqId);
-      w.respond(fail(this.timeoutError(w.startedAtUs)));
-    });
-    this.waiters.set(reqId, { startedAtUs, timer, respond });
+    const w: Waiter = { reqId, startedAtUs: this.sim.now, respond, answered: false };
+    this.waiters.set(reqId, w);
+    this.waitDeadlines.add(w);
+  }
+
+  /** ReqTimeout passed with no answer. */
+  private expireWaiter(w: Waiter): void {
+    if (!this.running) return;
+    w.answered = true;
+    this.waiters.delete(w.reqId);
+    w.respond(fail(this.timeoutError(w.startedAtUs)));
   }
 
   private resolve(reqId: number, result: Result<unknown>): void {
     const w = this.waiters.get(reqId);
     if (w === undefined) return;
     this.waiters.delete(reqId);
-    this.guest.cancel(w.timer);
+    w.answered = true;
     w.respond(result);
   }
 
@@ -1489,24 +1518,20 @@ export class EtcdMember implements Process, MemberHost {
     this.tickTimer?.cancel();
     for (const t of this.timers) this.guest.cancel(t);
     this.timers.length = 0;
-    for (const w of this.waiters.values()) this.guest.cancel(w.timer);
+    for (const w of this.waiters.values()) w.answered = true;
     this.waiters.clear();
+    this.waitDeadlines.clear();
     this.peerEndpoint.close();
     this.clientEndpoint?.close();
     // The kernel closes the process's connections: clients see their streams and requests fail now
     // (a dead guest sends nothing, so this only reaches anyone when the VM is still up).
-    const conns = new Set<string>(this.clientConns.keys());
-    this.watches.clients(conns);
-    for (const key of conns) {
-      const at = key.lastIndexOf(":");
-      this.network.send(
-        this.host,
-        key.slice(0, at),
-        Number(key.slice(at + 1)),
-        { kind: "reset" } satisfies ClientReply,
-        0,
-      );
-    }
+    const conns = new Map(this.clientConns);
+    this.watches.clients((host, port) => {
+      const key = this.connKey(host, port);
+      if (!conns.has(key)) conns.set(key, [host, port]);
+    });
+    for (const [host, port] of conns.values())
+      this.network.send(this.host, host, port, { kind: "reset" } satisfies ClientReply, 0);
     this.observer.stopped(this, how);
   }
 }

@@ -17,6 +17,7 @@ import { CONN_READ_TIMEOUT_US } from "./config.js";
 import type { MemberHost } from "./member-host.js";
 
 interface PeerState {
+  readonly id: NodeId;
   lastHeardUs: number;
   /** When the current active period began; -1 while inactive. */
   activeSinceUs: number;
@@ -33,7 +34,7 @@ export class PeerTracker {
     const now = this.m.sim.now;
     let p = this.peers.get(id);
     if (p === undefined) {
-      p = { lastHeardUs: now, activeSinceUs: -1 };
+      p = { id, lastHeardUs: now, activeSinceUs: -1 };
       this.peers.set(id, p);
     }
     p.lastHeardUs = now;
@@ -59,10 +60,11 @@ export class PeerTracker {
   /** Marks peers silent for longer than ConnReadTimeout inactive (called every tick). */
   expire(): void {
     const now = this.m.sim.now;
-    for (const [id, p] of this.peers) {
+    // Runs every tick: iterate values (no [key, value] pair per peer).
+    for (const p of this.peers.values()) {
       if (p.activeSinceUs >= 0 && now - p.lastHeardUs > CONN_READ_TIMEOUT_US) {
         p.activeSinceUs = -1;
-        const hex = this.m.hexOf(id);
+        const hex = this.m.hexOf(p.id);
         this.m.log.warn(
           "rafthttp",
           `lost the TCP streaming connection with peer ${hex} (stream Message reader)`,

@@ -8,8 +8,9 @@
  * after ReqTimeout (7 s) with `etcdserver: request timed out` — what clients of a member without
  * quorum see.
  */
-import type { GuestEvent } from "../infra/guest.js";
+import type { GuestTimer } from "../infra/guest.js";
 import { READ_INDEX_RETRY_US } from "./config.js";
+import { DeadlineQueue } from "./deadline-queue.js";
 import { ERR_LEADER_CHANGED, ERR_TIMEOUT } from "./errors.js";
 import type { MemberHost } from "./member-host.js";
 
@@ -17,7 +18,6 @@ import type { MemberHost } from "./member-host.js";
 export interface PendingRead {
   serve(): void;
   fail(error: typeof ERR_TIMEOUT): void;
-  timer: GuestEvent | undefined;
   done: boolean;
 }
 
@@ -37,14 +37,33 @@ export class ReadLoop {
   private inRound = false;
   /** Confirmed read index of the current round, -1 while waiting for it. */
   private confirmedIndex = -1;
-  private retry: GuestEvent | undefined;
   private nextRequestId = 1;
+  /**
+   * The retry of the round in flight is due at `retryDueUs`. One timer serves every round: a
+   * round answered in time leaves it pending, and when it fires early for a later round it is
+   * re-armed, so rounds cost no kernel event of their own.
+   */
+  private retryDueUs = Number.POSITIVE_INFINITY;
+  private retryTimer: GuestTimer | undefined;
+  /** ReqTimeout of each read (one length for all, so one timer: {@link DeadlineQueue}). */
+  private readonly deadlines: DeadlineQueue<PendingRead>;
 
   constructor(
     private readonly m: MemberHost,
     private readonly raft: ReadIndexSource,
-    private readonly timeoutUs: number,
-  ) {}
+    timeoutUs: number,
+  ) {
+    this.deadlines = new DeadlineQueue<PendingRead>(
+      m.guest,
+      timeoutUs,
+      (r) => !r.done,
+      (r) => {
+        if (!this.m.alive) return;
+        r.done = true;
+        r.fail(ERR_TIMEOUT);
+      },
+    );
+  }
 
   /** Number of reads waiting (queued or in the current round). */
   get pending(): number {
@@ -53,12 +72,8 @@ export class ReadLoop {
 
   /** Queues a linearizable read. */
   add(serve: () => void, fail: (e: typeof ERR_TIMEOUT) => void): void {
-    const r: PendingRead = { serve, fail, timer: undefined, done: false };
-    r.timer = this.m.guest.after(this.timeoutUs, () => {
-      if (!this.m.alive || r.done) return;
-      r.done = true;
-      r.fail(ERR_TIMEOUT);
-    });
+    const r: PendingRead = { serve, fail, done: false };
+    this.deadlines.add(r);
     this.queue.push(r);
     if (!this.inRound) this.startRound();
   }
@@ -78,7 +93,6 @@ export class ReadLoop {
     for (const r of batch) {
       if (r.done) continue;
       r.done = true;
-      if (r.timer) this.m.guest.cancel(r.timer);
       r.serve();
     }
     if (this.queue.length > 0) this.startRound();
@@ -92,7 +106,6 @@ export class ReadLoop {
     for (const r of batch) {
       if (r.done) continue;
       r.done = true;
-      if (r.timer) this.m.guest.cancel(r.timer);
       r.fail(ERR_LEADER_CHANGED);
     }
     if (this.queue.length > 0) this.startRound();
@@ -110,25 +123,32 @@ export class ReadLoop {
 
   private send(): void {
     this.raft.requestReadIndex(this.roundId);
-    const id = this.roundId;
-    this.retry = this.m.guest.after(READ_INDEX_RETRY_US, () => {
-      if (!this.m.alive || !this.inRound || this.roundId !== id || this.confirmedIndex >= 0) return;
-      // Drop reads that timed out meanwhile; resend the same request ID while any wait.
-      this.batch = this.batch.filter((r) => !r.done);
-      if (this.batch.length === 0) {
-        this.endRound();
-        if (this.queue.length > 0) this.startRound();
-        return;
-      }
-      this.send();
-    });
+    this.retryDueUs = this.m.guest.now + READ_INDEX_RETRY_US;
+    if (this.retryTimer === undefined) this.retryTimer = this.m.guest.timer(() => this.retryDue());
+    if (!this.retryTimer.pending) this.retryTimer.start(READ_INDEX_RETRY_US);
+  }
+
+  private retryDue(): void {
+    if (!this.m.alive || !this.inRound || this.confirmedIndex >= 0) return;
+    const now = this.m.guest.now;
+    if (now < this.retryDueUs) {
+      this.retryTimer!.start(this.retryDueUs - now);
+      return;
+    }
+    // Drop reads that timed out meanwhile; resend the same request ID while any wait.
+    this.batch = this.batch.filter((r) => !r.done);
+    if (this.batch.length === 0) {
+      this.endRound();
+      if (this.queue.length > 0) this.startRound();
+      return;
+    }
+    this.send();
   }
 
   private endRound(): void {
     this.inRound = false;
     this.batch = [];
     this.confirmedIndex = -1;
-    if (this.retry) this.m.guest.cancel(this.retry);
-    this.retry = undefined;
+    this.retryDueUs = Number.POSITIVE_INFINITY;
   }
 }

@@ -88,9 +88,9 @@ export class WatchHub {
     for (const w of all) this.reply(w, { kind: "watchError", watchId: w.watchId, error });
   }
 
-  /** Client endpoints with open watches (they get a TCP reset when the process dies). */
-  clients(into: Set<string>): void {
-    for (const w of this.watchers.values()) into.add(`${w.host}:${w.port}`);
+  /** Calls `each` with the client endpoint of every open watch (they get a TCP reset when the process dies). */
+  clients(each: (host: string, port: number) => void): void {
+    for (const w of this.watchers.values()) each(w.host, w.port);
   }
 
   private reply(w: Watcher, message: ClientReply): void {

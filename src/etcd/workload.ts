@@ -57,6 +57,10 @@ const UNREACHABLE_MIN = 3;
 
 type Outcome = { readonly ok: true } | { readonly ok: false; readonly error: EtcdError };
 
+const SUCCESS: Outcome = { ok: true };
+/** Folded entries kept at the front of the pending arrays before they are compacted. */
+const COMPACT_AT = 1024;
+
 function clientSide(e: EtcdError): boolean {
   return e.code === "deadlineExceeded" || e.code === "unavailable";
 }
@@ -70,9 +74,14 @@ class KindStats {
   /** Latency histogram: bucket i holds latencies in [2^(i/4), 2^((i+1)/4)) µs. */
   readonly buckets = new Float64Array(128);
   issued = 0;
-  /** Issue times of requests not yet folded into availability, by sequence number. */
-  private readonly issuedAt = new Map<number, number>();
-  private readonly outcomes = new Map<number, Outcome>();
+  /**
+   * Requests not yet folded into availability, in issue order: entry `head + k` is request
+   * `frontier + k` (its issue time, and its outcome once it completed). Arrays, not maps: one
+   * entry per request at up to hundreds of requests a second.
+   */
+  private pendingIssuedAt: number[] = [];
+  private pendingOutcome: (Outcome | undefined)[] = [];
+  private head = 0;
   private frontier = 1;
   private unreachable = 0;
   private unreachableSinceUs = 0;
@@ -87,43 +96,52 @@ class KindStats {
   /** A request was issued now; returns its sequence number. */
   issue(): number {
     const seq = ++this.issued;
-    this.issuedAt.set(seq, this.sim.now);
+    this.pendingIssuedAt.push(this.sim.now);
+    this.pendingOutcome.push(undefined);
     return seq;
   }
 
   /** Request `seq` completed. */
   complete(seq: number, r: Result<unknown>): void {
-    const issuedAt = this.issuedAt.get(seq) ?? this.sim.now;
+    const at = this.head + (seq - this.frontier);
+    if (seq < this.frontier || at >= this.pendingOutcome.length || this.pendingOutcome[at] !== undefined)
+      return;
+    const issuedAt = this.pendingIssuedAt[at]!;
     if (r.ok) {
       this.ok++;
       const latency = this.sim.now - issuedAt;
       this.record(latency);
-      this.outcomes.set(
-        seq,
+      this.pendingOutcome[at] =
         latency <= this.slowUs
-          ? { ok: true }
+          ? SUCCESS
           : {
               ok: false,
               error: {
                 code: "other",
                 message: `slow: took ${formatDuration(Math.round(latency / 1000) * 1000)}`,
               },
-            },
-      );
+            };
     } else {
       this.failed++;
       this.errors.set(r.error.code, (this.errors.get(r.error.code) ?? 0) + 1);
-      this.outcomes.set(seq, { ok: false, error: r.error });
+      this.pendingOutcome[at] = { ok: false, error: r.error };
     }
     // Fold every outcome whose predecessors have all completed, in issue order.
-    for (;;) {
-      const o = this.outcomes.get(this.frontier);
-      if (o === undefined) return;
-      const at = this.issuedAt.get(this.frontier)!;
-      this.outcomes.delete(this.frontier);
-      this.issuedAt.delete(this.frontier);
+    const outcomes = this.pendingOutcome;
+    while (this.head < outcomes.length) {
+      const o = outcomes[this.head];
+      if (o === undefined) break;
+      const issued = this.pendingIssuedAt[this.head]!;
+      outcomes[this.head] = undefined;
+      this.head++;
       this.frontier++;
-      this.fold(o, at);
+      this.fold(o, issued);
+    }
+    // Compacted in bulk: shrinking an array in place on every completion costs more than this.
+    if (this.head >= COMPACT_AT) {
+      this.pendingOutcome = outcomes.slice(this.head);
+      this.pendingIssuedAt = this.pendingIssuedAt.slice(this.head);
+      this.head = 0;
     }
   }
 
@@ -248,7 +266,7 @@ export class ClientWorkload {
     const stats = this.writes;
     const n = stats.issue();
     const seq = ++this.seq;
-    const key = `/workload/${seq % this.options.keys}`;
+    const key = this.keyName(seq % this.options.keys);
     this.client.put(key, new WorkloadValue(seq), this.options.valueBytes, (r) => {
       if (r.ok) {
         this.ledger.ack(seq, this.sim.now);
@@ -261,7 +279,7 @@ export class ClientWorkload {
   private read(serializable: boolean): void {
     const stats = serializable ? this.serReads : this.linReads;
     const n = stats.issue();
-    const key = `/workload/${n % this.options.keys}`;
+    const key = this.keyName(n % this.options.keys);
     this.client.get(
       key,
       (r) => {
@@ -272,6 +290,22 @@ export class ClientWorkload {
       { serializable },
     );
   }
+
+  /**
+   * Key `/workload/<n>`, one string per key for the whole run: every member's keyspace map then
+   * finds it by identity with its hash already computed, instead of hashing and comparing a
+   * freshly built string on each of three members per write.
+   */
+  private keyName(n: number): string {
+    let name = this.keyNames[n];
+    if (name === undefined) {
+      name = `/workload/${n}`;
+      this.keyNames[n] = name;
+    }
+    return name;
+  }
+
+  private readonly keyNames: string[] = [];
 
   private emitStats(): void {
     const fields: Record<string, unknown> = {};

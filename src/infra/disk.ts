@@ -73,7 +73,13 @@ type Dirs = Map<string, Map<string, unknown>>;
 export class Disk {
   private visible: Dirs = new Map();
   private durable: Dirs = new Map();
-  private unsynced: PendingWrite[] = [];
+  /**
+   * Writes not yet durable, oldest first: `unsynced[0..unsyncedCount)`. The records are reused
+   * (etcd writes a WAL record and a hard state per Ready, and they become durable a few ms later),
+   * so the write path allocates nothing once the array has grown.
+   */
+  private readonly unsynced: PendingWrite[] = [];
+  private unsyncedCount = 0;
   private writeSeq = 0;
   private fsyncQueue: PendingFsync[] = [];
   private inFlight: EventId = -1;
@@ -109,7 +115,7 @@ export class Disk {
     this.alive();
     this.totals.writes++;
     this.setVisible(dir, key, value);
-    this.unsynced.push({ seq: ++this.writeSeq, dir, key, value });
+    this.addUnsynced(dir, key, value);
   }
 
   /** Removes `dir/key` (durable once a later fsync completes). */
@@ -117,7 +123,7 @@ export class Disk {
     this.alive();
     this.totals.writes++;
     this.setVisible(dir, key, REMOVED);
-    this.unsynced.push({ seq: ++this.writeSeq, dir, key, value: REMOVED });
+    this.addUnsynced(dir, key, REMOVED);
   }
 
   /** The current value of `dir/key` (what a process on the VM reads), or undefined. */
@@ -168,7 +174,7 @@ export class Disk {
 
   /** Writes not yet durable. */
   get unsyncedWrites(): number {
-    return this.unsynced.length;
+    return this.unsyncedCount;
   }
 
   /** Totals (a copy). */
@@ -217,7 +223,7 @@ export class Disk {
     const keys = this.visible.get(dir)?.size ?? 0;
     this.visible.delete(dir);
     this.durable.delete(dir);
-    this.unsynced = this.unsynced.filter((w) => w.dir !== dir);
+    this.keepUnsynced((w) => w.dir !== dir);
     this.sim.emit("disk.wipe", this.name, { dir, keys });
   }
 
@@ -227,7 +233,7 @@ export class Disk {
    */
   crash(): void {
     if (this.isDestroyed) return;
-    const lostWrites = this.unsynced.length;
+    const lostWrites = this.unsyncedCount;
     const droppedFsyncs = this.fsyncQueue.length + this.held.length;
     this.dropVolatile();
     this.totals.lostWrites += lostWrites;
@@ -290,10 +296,39 @@ export class Disk {
     if (this.inFlight < 0 && this.fsyncQueue.length > 0 && !this.isDestroyed) this.startNext();
   }
 
+  private addUnsynced(dir: string, key: string, value: unknown): void {
+    const seq = ++this.writeSeq;
+    const w = this.unsynced[this.unsyncedCount++];
+    if (w === undefined) this.unsynced.push({ seq, dir, key, value });
+    else {
+      w.seq = seq;
+      w.dir = dir;
+      w.key = key;
+      w.value = value;
+    }
+  }
+
+  /** Keeps the unsynced writes for which `keep` holds, in order; forgets the others. */
+  private keepUnsynced(keep: (w: PendingWrite) => boolean): void {
+    const u = this.unsynced;
+    let k = 0;
+    for (let i = 0; i < this.unsyncedCount; i++) {
+      const w = u[i]!;
+      if (!keep(w)) {
+        w.value = undefined;
+        continue;
+      }
+      u[i] = u[k]!;
+      u[k++] = w;
+    }
+    this.unsyncedCount = k;
+  }
+
   private applyUpTo(seq: number): void {
     const u = this.unsynced;
+    const count = this.unsyncedCount;
     let n = 0;
-    while (n < u.length && u[n]!.seq <= seq) {
+    while (n < count && u[n]!.seq <= seq) {
       const w = u[n]!;
       let d = this.durable.get(w.dir);
       if (!d) {
@@ -302,9 +337,17 @@ export class Disk {
       }
       if (w.value === REMOVED) d.delete(w.key);
       else d.set(w.key, w.value);
+      w.value = undefined;
       n++;
     }
-    if (n > 0) this.unsynced = n === u.length ? [] : u.slice(n);
+    if (n === 0) return;
+    // Move the writes still pending to the front (usually none), keeping the records.
+    for (let i = n; i < count; i++) {
+      const w = u[i]!;
+      u[i] = u[i - n]!;
+      u[i - n] = w;
+    }
+    this.unsyncedCount = count - n;
   }
 
   private dropVolatile(): void {
@@ -313,7 +356,7 @@ export class Disk {
     this.fsyncQueue = [];
     this.held = [];
     this.paused = false;
-    this.unsynced = [];
+    this.keepUnsynced(() => false);
     const copy: Dirs = new Map();
     for (const [dir, d] of this.durable) copy.set(dir, new Map(d));
     this.visible = copy;

@@ -24,11 +24,13 @@ export interface GuestEvent {
 class GuestEventRecord implements GuestEvent {
   finished = false;
   simId = -1;
+  /** Waiting in the clock's `held` list (the guest is suspended), not in the kernel's queue. */
+  held = false;
 
   constructor(
     readonly clock: GuestClock,
     readonly fn: () => void,
-    readonly life: number,
+    public life: number,
   ) {}
 
   get done(): boolean {
@@ -72,6 +74,25 @@ export class GuestClock {
     return rec;
   }
 
+  /**
+   * Internal (GuestTimer): schedules `event`'s function again after `delayUs`, replacing its
+   * pending firing, and reuses the record when it can (a restartable timer restarted on every tick
+   * or lease renewal then allocates nothing). Returns the event to keep.
+   */
+  restart(event: GuestEvent, delayUs: Micros): GuestEvent {
+    const rec = event as GuestEventRecord;
+    if (rec.held) {
+      rec.finished = true;
+      return this.after(delayUs, rec.fn);
+    }
+    // Also removes a firing voided by a stop, which still sits in the kernel's queue.
+    this.sim.cancel(rec.simId);
+    rec.finished = false;
+    rec.life = this.lifeNumber;
+    rec.simId = this.sim.after(delayUs, this.fireFn, rec);
+    return rec;
+  }
+
   /** Cancels a pending guest timer; false if it already fired, was cancelled or voided. */
   cancel(event: GuestEvent): boolean {
     const rec = event as GuestEventRecord;
@@ -85,6 +106,7 @@ export class GuestClock {
   stop(): void {
     this.lifeNumber++;
     this.suspended = false;
+    for (const rec of this.held) rec.held = false;
     this.held = [];
   }
 
@@ -99,12 +121,16 @@ export class GuestClock {
     this.suspended = false;
     const held = this.held;
     this.held = [];
-    for (const rec of held) rec.simId = this.sim.after(0, this.fireFn, rec);
+    for (const rec of held) {
+      rec.held = false;
+      rec.simId = this.sim.after(0, this.fireFn, rec);
+    }
   }
 
   private fire(rec: GuestEventRecord): void {
     if (rec.done) return;
     if (this.suspended) {
+      rec.held = true;
       this.held.push(rec);
       return;
     }
@@ -119,7 +145,14 @@ export class GuestClock {
  */
 export class GuestTimer {
   private event: GuestEvent | undefined;
+  /** The last record scheduled (kept after firing, so the next start reuses it). */
+  private record: GuestEvent | undefined;
   private dueUs = Number.POSITIVE_INFINITY;
+  private readonly fire = (): void => {
+    this.event = undefined;
+    this.dueUs = Number.POSITIVE_INFINITY;
+    this.onFire();
+  };
 
   constructor(
     private readonly clock: GuestClock,
@@ -128,13 +161,10 @@ export class GuestTimer {
 
   /** Fires after `delayUs`, cancelling any earlier start. */
   start(delayUs: Micros): void {
-    if (this.event) this.clock.cancel(this.event);
     this.dueUs = this.clock.now + delayUs;
-    this.event = this.clock.after(delayUs, () => {
-      this.event = undefined;
-      this.dueUs = Number.POSITIVE_INFINITY;
-      this.onFire();
-    });
+    const rec = this.record;
+    this.event = this.record =
+      rec === undefined ? this.clock.after(delayUs, this.fire) : this.clock.restart(rec, delayUs);
   }
 
   /** Stops the timer if it is pending. */

@@ -39,6 +39,42 @@ describe("network client", () => {
     expect(later.every((r) => r.ok)).toBe(true);
   });
 
+  it("fails each unanswered request at exactly its own deadline, in deadline order", () => {
+    const t = testCluster({ seed: 34 });
+    awaitLeader(t);
+    // Nothing answers a powered-off VM: every request waits for its deadline.
+    for (const n of t.names) t.hypervisor.powerOff(n);
+    const c = new EtcdNetworkClient(t.sim, t.network, "client", { endpoints: t.names });
+    const failed: [string, number][] = [];
+    const start = t.sim.now;
+    const send = (name: string, atUs: number, timeoutUs?: number) =>
+      t.sim.at(start + atUs, () =>
+        c.put(
+          `/${name}`,
+          1,
+          1,
+          (r) => failed.push([r.ok ? "ok" : `${name} ${r.error.message}`, t.sim.now - start]),
+          {
+            ...(timeoutUs !== undefined ? { timeoutUs } : {}),
+          },
+        ),
+      );
+    send("a", 0); // default 10 s
+    send("b", 1 * SECOND, 2 * SECOND);
+    send("c", 2 * SECOND, 30 * SECOND);
+    send("d", 3 * SECOND, 1 * SECOND);
+    send("e", 12 * SECOND, 1 * SECOND); // after the others expired: the timer is armed again
+    t.sim.runUntil(start + 60 * SECOND);
+    const exceeded = "context deadline exceeded";
+    expect(failed).toEqual([
+      [`b ${exceeded}`, 3 * SECOND],
+      [`d ${exceeded}`, 4 * SECOND],
+      [`a ${exceeded}`, 10 * SECOND],
+      [`e ${exceeded}`, 13 * SECOND],
+      [`c ${exceeded}`, 32 * SECOND],
+    ]);
+  });
+
   it("waits for a ready endpoint when none is (wait-for-ready), up to its deadline", () => {
     const t = testCluster({ seed: 33 });
     awaitLeader(t);

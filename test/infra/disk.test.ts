@@ -172,6 +172,72 @@ describe("Disk durability", () => {
     expect(done).toEqual([SECOND]);
   });
 
+  it("keeps exactly the writes an fsync covered through any mix of writes, fsyncs, crashes and wipes", () => {
+    type Op =
+      | { op: "write"; dir: string; key: string; value: number }
+      | { op: "remove"; dir: string; key: string }
+      | { op: "fsync" }
+      | { op: "fsyncLater" }
+      | { op: "crash" }
+      | { op: "wipe"; dir: string };
+    const dir = fc.constantFrom("a", "b");
+    const key = fc.constantFrom("x", "y", "z");
+    const op: fc.Arbitrary<Op> = fc.oneof(
+      fc.record({ op: fc.constant("write" as const), dir, key, value: fc.nat(99) }),
+      fc.record({ op: fc.constant("remove" as const), dir, key }),
+      fc.record({ op: fc.constant("fsync" as const) }),
+      fc.record({ op: fc.constant("fsyncLater" as const) }),
+      fc.record({ op: fc.constant("crash" as const) }),
+      fc.record({ op: fc.constant("wipe" as const), dir }),
+    );
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 80 }), (ops) => {
+        const { sim, disk } = diskWith(MILLISECOND);
+        // Reference: durable values, and the writes not yet durable in issue order.
+        const durable = new Map<string, number>();
+        let pending: { dir: string; key: string; value: number | undefined }[] = [];
+        for (const o of ops) {
+          switch (o.op) {
+            case "write":
+              disk.write(o.dir, o.key, o.value);
+              pending.push({ dir: o.dir, key: o.key, value: o.value });
+              break;
+            case "remove":
+              disk.remove(o.dir, o.key);
+              pending.push({ dir: o.dir, key: o.key, value: undefined });
+              break;
+            case "fsync":
+              disk.fsync(() => {});
+              sim.runUntil(sim.now + SECOND);
+              for (const w of pending) {
+                if (w.value === undefined) durable.delete(`${w.dir}/${w.key}`);
+                else durable.set(`${w.dir}/${w.key}`, w.value);
+              }
+              pending = [];
+              break;
+            case "fsyncLater":
+              // Issued, then cut short by the crash or covered by a later fsync.
+              disk.fsync(() => {});
+              break;
+            case "crash":
+              disk.crash();
+              pending = [];
+              break;
+            case "wipe":
+              disk.wipe(o.dir);
+              for (const k of [...durable.keys()]) if (k.startsWith(`${o.dir}/`)) durable.delete(k);
+              pending = pending.filter((w) => w.dir !== o.dir);
+              break;
+          }
+          expect(disk.unsyncedWrites).toBe(pending.length);
+          for (const d of ["a", "b"])
+            for (const k of ["x", "y", "z"]) expect(disk.readDurable(d, k)).toBe(durable.get(`${d}/${k}`));
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it("refuses any use once destroyed with its VM", () => {
     const { disk } = diskWith();
     disk.write("d", "k", 1);

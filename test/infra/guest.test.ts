@@ -75,4 +75,48 @@ describe("GuestClock", () => {
     sim.runUntil(10 * SECOND);
     expect(fired).toEqual([1.5 * SECOND]);
   });
+
+  it("a timer restarted after a stop fires once, at its new time (the voided firing stays void)", () => {
+    const { sim, guest } = clock();
+    const fired: number[] = [];
+    const t = guest.timer(() => fired.push(sim.now));
+    t.start(2 * SECOND);
+    guest.stop();
+    t.start(3 * SECOND);
+    sim.runUntil(10 * SECOND);
+    expect(fired).toEqual([3 * SECOND]);
+    // Restarted from its own callback (a periodic timer): every period, never twice.
+    const ticks: number[] = [];
+    const p = guest.timer(() => {
+      ticks.push(sim.now);
+      if (ticks.length < 3) p.start(SECOND);
+    });
+    p.start(SECOND);
+    sim.runUntil(20 * SECOND);
+    expect(ticks).toEqual([11 * SECOND, 12 * SECOND, 13 * SECOND]);
+  });
+
+  it("a timer held by a suspension and restarted after the resume fires only at its new time", () => {
+    const { sim, guest } = clock();
+    const fired: number[] = [];
+    const t = guest.timer(() => fired.push(sim.now));
+    t.start(SECOND);
+    guest.suspend();
+    sim.runUntil(5 * SECOND);
+    guest.resume();
+    t.start(2 * SECOND);
+    sim.runUntil(20 * SECOND);
+    expect(fired).toEqual([7 * SECOND]);
+    expect(t.pending).toBe(false);
+  });
+
+  it("restarting a timer keeps one pending kernel event (no pile-up)", () => {
+    const { sim, guest } = clock();
+    const t = guest.timer(() => {});
+    for (let i = 1; i <= 100; i++) t.start(i * SECOND);
+    expect(sim.pendingEvents).toBe(1);
+    guest.stop();
+    t.start(SECOND);
+    expect(sim.pendingEvents).toBe(1);
+  });
 });

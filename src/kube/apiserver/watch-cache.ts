@@ -103,7 +103,9 @@ export class WatchCache {
   private readyState = false;
   private readonly objects = new Map<string, Slot>();
   private rev = 0;
+  /** Recent events: `history[historyStart..]` (the window); older entries await compaction. */
   private history: CacheEvent[] = [];
+  private historyStart = 0;
   private oldestRev = 0;
   private readonly watchers = new Set<Watcher>();
   private etcdWatch: WatchHandle | undefined;
@@ -169,7 +171,8 @@ export class WatchCache {
     const w: Watcher = { filter, sink, active: true };
     if (fromRv > 0 && fromRv < this.rev) {
       const replay: ApiWatchEvent[] = [];
-      for (const e of this.history) {
+      for (let i = this.historyStart; i < this.history.length; i++) {
+        const e = this.history[i]!;
         if (e.revision <= fromRv) continue;
         const ev = translate(e, filter);
         if (ev) replay.push(ev);
@@ -213,6 +216,7 @@ export class WatchCache {
         }
         this.rev = r.value.revision;
         this.history = [];
+        this.historyStart = 0;
         this.oldestRev = this.rev;
         this.readyState = true;
         this.retryUs = RETRY_MIN_US;
@@ -285,10 +289,16 @@ export class WatchCache {
       this.history.push(e);
       if (notify) this.listener?.changed(this.info, e.type, e.slot.object, e.revision);
     }
-    if (this.history.length > WATCH_CACHE_HISTORY) {
-      const drop = this.history.length - WATCH_CACHE_HISTORY;
-      this.oldestRev = this.history[drop - 1]!.revision;
-      this.history = this.history.slice(drop);
+    // The window slides by moving its start; the array is compacted once per window's worth of
+    // events, so a change costs O(1) however long the window is.
+    const drop = this.history.length - this.historyStart - WATCH_CACHE_HISTORY;
+    if (drop > 0) {
+      this.historyStart += drop;
+      this.oldestRev = this.history[this.historyStart - 1]!.revision;
+      if (this.historyStart >= WATCH_CACHE_HISTORY) {
+        this.history = this.history.slice(this.historyStart);
+        this.historyStart = 0;
+      }
     }
     if (batch.length === 0 || this.watchers.size === 0) return;
     for (const w of this.watchers) {
