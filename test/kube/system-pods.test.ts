@@ -101,4 +101,25 @@ describe("add-on Deployments", () => {
     const nodes = live(inNamespace(h, "kube-system")).map((p) => p.spec.nodeName);
     expect(nodes.every((n) => n === "cp-1" || n === "cp-2")).toBe(true);
   });
+
+  it("two pending replicas with required anti-affinity never land on one node, even when bound back to back", () => {
+    const h = capvAddOns();
+    h.sim.runUntil(10 * SECOND);
+    h.kubectl.cordon("cp-1");
+    h.kubectl.cordon("cp-2");
+    h.sim.runUntil(12 * SECOND);
+    for (const p of inNamespace(h, "vmware-system-csi").filter((p) => p.spec.nodeName !== "cp-0"))
+      deletePod(h, p);
+    h.sim.runUntil(40 * SECOND);
+    // Both replacements are pending (cp-0 has one already, cp-1/cp-2 are cordoned): uncordon one node.
+    expect(inNamespace(h, "vmware-system-csi").filter((p) => p.spec.nodeName === "")).toHaveLength(2);
+    h.kubectl.cordon("cp-1", false);
+    h.sim.runUntil(2 * MINUTE);
+    const placed = live(inNamespace(h, "vmware-system-csi")).map((p) => p.spec.nodeName);
+    expect(placed.filter((n) => n === "cp-1")).toHaveLength(1);
+    expect(placed.sort()).toEqual(["cp-0", "cp-1"]);
+    // The other one still waits, with the scheduler's reason.
+    const waiting = inNamespace(h, "vmware-system-csi").filter((p) => p.spec.nodeName === "");
+    expect(waiting).toHaveLength(1);
+  });
 });

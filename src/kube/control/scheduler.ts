@@ -60,6 +60,12 @@ export class Scheduler implements Process {
   private readonly unschedulable = new Set<string>();
   private readonly attempts = new Map<string, number>();
   private readonly binding = new Set<string>();
+  /**
+   * Pods whose bind is in flight, as they will be once bound (the scheduler cache's AssumePod):
+   * later decisions count them on their node, so two replicas with required anti-affinity cannot
+   * both be sent to one node before the first bind's answer arrives.
+   */
+  private readonly assumed = new Map<string, Pod>();
   private scheduled = false;
 
   constructor(private readonly ctx: SchedulerContext) {
@@ -161,7 +167,7 @@ export class Scheduler implements Process {
     const excluded = antiAffinityDomains(
       pod.metadata.namespace,
       pod.spec,
-      () => this.pods!.list(),
+      () => this.cachedPods(),
       (n) => nodes.get(n)?.metadata.labels,
     );
     const reasons = new Map<string, number>();
@@ -194,7 +200,7 @@ export class Scheduler implements Process {
     }
     const nodeName = best.node.metadata.name;
     this.binding.add(key);
-    this.pods!.assume({ ...pod, spec: { ...pod.spec, nodeName } });
+    this.assumed.set(key, { ...pod, spec: { ...pod.spec, nodeName } });
     this.client.request(
       {
         verb: "create",
@@ -206,6 +212,7 @@ export class Scheduler implements Process {
       },
       (res) => {
         this.binding.delete(key);
+        this.assumed.delete(key);
         if (res.status.code === 200 || res.status.code === 201) {
           this.attempts.delete(key);
           if (res.object) this.pods?.assume(res.object as Pod);
@@ -222,10 +229,17 @@ export class Scheduler implements Process {
     );
   }
 
+  /** The informer's pods, with the ones being bound already on their chosen node. */
+  private *cachedPods(): IterableIterator<Pod> {
+    for (const p of this.pods!.list()) {
+      yield p.spec.nodeName === "" && this.assumed.size > 0 ? (this.assumed.get(objectKey(p)) ?? p) : p;
+    }
+  }
+
   private podCounts(pod: Pod): Map<string, { same: number; total: number }> {
     const owner = controllerOf(pod)?.uid;
     const out = new Map<string, { same: number; total: number }>();
-    for (const p of this.pods!.list()) {
+    for (const p of this.cachedPods()) {
       const n = p.spec.nodeName;
       if (n === "" || p.metadata.deletionTimestampUs !== undefined) continue;
       let c = out.get(n);
