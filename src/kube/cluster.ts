@@ -190,7 +190,6 @@ export class KubeCluster {
         kubelet: (ctx) =>
           this.unitProcess(ctx.vm, ctx.exit, (cc) => this.startKubelet(cc, isCp), "apiservers"),
         kubeProxy: (ctx) => this.unitProcess(ctx.vm, ctx.exit, (cc) => this.startKubeProxy(cc), "running"),
-        freshNetwork: false,
       });
       if (!isCp) continue;
       const components = this.componentFactories();
@@ -222,6 +221,8 @@ export class KubeCluster {
     if (controlPlane && s.components === "staticPods") {
       this.manifests.set(nodeName, new Set(this.componentFactories().keys()));
     }
+    // A VM joining for the first time has no CNI config: its kubelet waits for the CNI agent.
+    if (!systemd.has("containerd")) this.runtime(vm.name)!.networkReadyAtUs = undefined;
     // Pod CIDRs of joined nodes follow the VM's creation order, after the initial nodes'.
     const index = 100 + this.o.hypervisor.history().findIndex((v) => v.uuid === vm.uuid);
     const sim = this.o.sim;
@@ -256,31 +257,25 @@ export class KubeCluster {
         });
         return this.track(this.kubeProxies, nodeName, proxy, scope);
       },
-      freshNetwork: true,
     });
   }
 
   /**
    * containerd, kubelet and kube-proxy units (the same on every node; kubeadm's packages install
-   * them enabled). With `freshNetwork`, the first containerd start marks the pod network as not yet
-   * set up, so the kubelet waits for the CNI agent after registering.
+   * them enabled).
    */
   private addNodeUnits(
     systemd: ServiceManager,
     units: {
       readonly kubelet: UnitSpec["start"];
       readonly kubeProxy: UnitSpec["start"];
-      readonly freshNetwork: boolean;
     },
   ): void {
     if (!systemd.has("containerd")) {
-      let fresh = units.freshNetwork;
       systemd.add({
         name: "containerd",
         start: (ctx) => {
           const rt = this.runtime(ctx.vm.name)!;
-          if (fresh) rt.networkReadyAtUs = undefined;
-          fresh = false;
           rt.up = true;
           const down = () => {
             rt.up = false;

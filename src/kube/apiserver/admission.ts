@@ -4,11 +4,14 @@
  * model cares about. DefaultTolerationSeconds adds NoExecute tolerations for the not-ready and
  * unreachable taints (300 s each by default, `--default-not-ready-toleration-seconds` and
  * `--default-unreachable-toleration-seconds`, capi-kube.md §5) to every pod that has none.
+ * NodeTaint (`plugin/pkg/admission/nodetaint`, on by default since 1.17) gives every new Node the
+ * `node.kubernetes.io/not-ready:NoSchedule` taint, so nothing is scheduled to a node before the
+ * node lifecycle controller has seen it Ready and removed the taint.
  */
 import type { Rng } from "../../sim/rng.js";
 import type { Micros } from "../../sim/time.js";
 import { generateName, newUid } from "../names.js";
-import type { AnyObject } from "../objects/index.js";
+import type { AnyObject, Node } from "../objects/index.js";
 import { TAINT_NOT_READY, TAINT_UNREACHABLE } from "../objects/node.js";
 import type { Pod, Toleration } from "../objects/pod.js";
 
@@ -32,7 +35,17 @@ export function admitCreate(obj: AnyObject, now: Micros, rng: Rng, settings: Adm
     generation: 1,
   };
   const out = { ...obj, metadata: meta } as AnyObject;
-  return out.kind === "Pod" ? addDefaultTolerations(out, settings) : out;
+  if (out.kind === "Pod") return addDefaultTolerations(out, settings);
+  if (out.kind === "Node") return addNotReadyTaint(out);
+  return out;
+}
+
+function addNotReadyTaint(node: Node): Node {
+  if (node.spec.taints.some((t) => t.key === TAINT_NOT_READY && t.effect === "NoSchedule")) return node;
+  return {
+    ...node,
+    spec: { ...node.spec, taints: [...node.spec.taints, { key: TAINT_NOT_READY, effect: "NoSchedule" }] },
+  };
 }
 
 function addDefaultTolerations(pod: Pod, s: AdmissionSettings): Pod {

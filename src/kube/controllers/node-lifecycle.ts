@@ -49,10 +49,17 @@ export class NodeLifecycleController {
 
   constructor(private readonly ctx: ControllerContext) {}
 
-  /** Starts the monitor loop. */
+  /** Starts the monitor loop, and NoSchedule tainting on every node change. */
   start(): void {
     const s = this.ctx.settings;
     this.ctx.scope.every(s.nodeMonitorPeriodUs, () => this.monitor(), s.nodeMonitorPeriodUs);
+    // doNoScheduleTaintingPass runs from the node informer's events, not only on the monitor
+    // period, so a node that turns Ready loses its not-ready:NoSchedule taint at once.
+    const onNode = (n: Node): void => {
+      const status = nodeCondition(n, "Ready")?.status;
+      if (status !== undefined) this.reconcileNoSchedule(n, status);
+    };
+    this.ctx.informers.nodes.addHandlers({ added: onNode, updated: (_o, n) => onNode(n) });
   }
 
   /** Current state of each zone (for tests and views). */
@@ -198,16 +205,12 @@ export class NodeLifecycleController {
     const tainter = this.zone(zone).tainter;
     const want: string | undefined =
       status === "Unknown" ? TAINT_UNREACHABLE : status === "False" ? TAINT_NOT_READY : undefined;
-    // NoSchedule taints follow the condition at once (TaintNodesByCondition).
-    const noSchedule = node.spec.taints.filter(
-      (t) => t.effect === "NoSchedule" && (t.key === TAINT_UNREACHABLE || t.key === TAINT_NOT_READY),
-    );
+    // A node whose kubelet has not posted a Ready condition yet keeps the taint admission gave it.
+    if (status === undefined) return;
+    this.reconcileNoSchedule(node, status);
     const noExecute = node.spec.taints.filter(
       (t) => t.effect === "NoExecute" && (t.key === TAINT_UNREACHABLE || t.key === TAINT_NOT_READY),
     );
-    const scheduleOk =
-      want === undefined ? noSchedule.length === 0 : noSchedule.length === 1 && noSchedule[0]!.key === want;
-    if (!scheduleOk) this.swapTaint(name, "NoSchedule", want);
     if (want === undefined || this.allFullyDisrupted) {
       tainter.remove(name);
       if (noExecute.length > 0) this.swapTaint(name, "NoExecute", undefined);
@@ -217,6 +220,17 @@ export class NodeLifecycleController {
     if (executeOk) return;
     if (noExecute.length > 0) this.swapTaint(name, "NoExecute", want);
     else tainter.add(name);
+  }
+
+  /** NoSchedule taints follow the Ready condition at once (TaintNodesByCondition). */
+  private reconcileNoSchedule(node: Node, status: NodeCondition["status"]): void {
+    const want = status === "Unknown" ? TAINT_UNREACHABLE : status === "False" ? TAINT_NOT_READY : undefined;
+    const noSchedule = node.spec.taints.filter(
+      (t) => t.effect === "NoSchedule" && (t.key === TAINT_UNREACHABLE || t.key === TAINT_NOT_READY),
+    );
+    const ok =
+      want === undefined ? noSchedule.length === 0 : noSchedule.length === 1 && noSchedule[0]!.key === want;
+    if (!ok) this.swapTaint(node.metadata.name, "NoSchedule", want);
   }
 
   /** Replaces the managed taints of `effect` by `key` (or removes them). */

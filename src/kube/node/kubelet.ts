@@ -160,15 +160,22 @@ export class Kubelet implements Process {
 
   private register(): void {
     const ctx = this.ctx;
-    const node = makeNode({
+    // The kubelet registers its Node with the status it computed (initialNode runs the setters).
+    const now = ctx.scope.now;
+    const initial = makeNode({
       name: this.name,
       address: ctx.vm.address,
       controlPlane: ctx.node.controlPlane,
       ...(ctx.node.zone !== undefined ? { zone: ctx.node.zone } : {}),
       kubeletVersion: ctx.settings.kubeletVersion,
       podCIDR: ctx.node.podCIDR,
-      createdAtUs: ctx.scope.now,
+      createdAtUs: now,
     });
+    const node = withConditions(
+      initial,
+      desiredConditions(ctx.runtime.up, ctx.runtime.networkReady(now)),
+      now,
+    );
     this.client.request({ verb: "create", resource: "nodes", body: node }, (res) => {
       if (res.status.code === 201 || res.status.reason === "AlreadyExists") {
         this.registered = true;
