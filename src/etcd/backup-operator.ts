@@ -10,10 +10,12 @@
  * With `replaceDeadMembers` (etcd-operator's `reconcileMembers`, coreos/etcd-operator
  * pkg/cluster/reconcile.go) it also handles the minority case of seed 002 ("If a minority of the
  * etcd members crash, the etcd operator will automatically recover from the failure by creating
- * new pods"): while a quorum of member pods runs, one dead member (its etcd process gone) is
- * removed per reconcile (`removeDeadMember`), and the next reconcile adds a new member in its
- * place with an empty data dir (`resize` → `addOneMember`). The operator's pods have
- * restartPolicy Never, so a crashed etcd counts as dead just like a deleted pod.
+ * new pods"). Every reconcile is one step of `reconcileMembers`: quorum lost → disaster recovery;
+ * else a dead member (its etcd process gone) → remove it (`removeDeadMember`); else fewer members
+ * than VMs → add one with an empty data dir (`resize` → `addOneMember`). The operator's pods have
+ * restartPolicy Never, so an etcd that exited counts as dead until it is removed, even if systemd
+ * has restarted it since, just like a deleted pod. A removal etcd refuses (strict reconfig check:
+ * a member that reconnected less than 5 s ago does not count as active) is retried next reconcile.
  *
  * On VMs (where the operator cannot create new pods) a "new seed member" is the first running VM,
  * with its etcd stopped and its data dir wiped; the other VMs are wiped and re-added as they are
@@ -63,8 +65,15 @@ export class BackupOperator {
   private busy = false;
   private seed = "";
   private saved = 0;
-  /** Why the operator is growing the cluster: after a restore or after removing a dead member. */
-  private growingAfter: "restore" | "deadMember" = "restore";
+  /** A dead member was removed and its replacement has not joined yet. */
+  private replacing = false;
+  /**
+   * Members whose etcd exited on its own or was killed by someone else (a crash or a deleted pod):
+   * dead until the operator has removed them, even if systemd restarted the process meanwhile.
+   */
+  private readonly exited = new Set<string>();
+  /** True while the operator itself stops members (those exits are not crashes). */
+  private stopping = false;
 
   constructor(
     private readonly sim: Simulation,
@@ -77,6 +86,13 @@ export class BackupOperator {
 
   /** Starts the backup and reconcile loops. */
   start(): void {
+    for (const [host, systemd] of this.systemd) {
+      systemd.onChange((unit, from, to) => {
+        const wasUp = from === "active" || from === "activating";
+        if (unit === ETCD_UNIT && wasUp && (to === "failed" || to === "inactive") && !this.stopping)
+          this.exited.add(host);
+      });
+    }
     const backup = (): void => {
       this.backupOnce();
       this.sim.after(this.options.intervalUs, backup);
@@ -137,20 +153,25 @@ export class BackupOperator {
     const size = this.hosts().length;
     const healthy = rows.filter((r) => r.healthy).length;
     const quorum = Math.floor(size / 2) + 1;
-    if (this.phase === "watching") {
-      if (healthy >= quorum) {
-        this.unhealthyFor = 0;
-        if (this.options.replaceDeadMembers === true) this.removeDeadMember();
-        return;
-      }
+    if (this.phase === "growing") {
+      this.grow(rows);
+      return;
+    }
+    if (this.phase !== "watching") return;
+    if (healthy < quorum) {
       if (++this.unhealthyFor < this.options.unhealthyRounds) return;
       const latest = this.operator.backups.latest();
       if (latest === undefined) return;
       this.sim.emit("etcd.backup", "etcd-operator", { phase: "quorumLost", healthy, size });
+      this.replacing = false;
+      this.exited.clear();
       this.restore(latest.name);
       return;
     }
-    if (this.phase === "growing") this.grow(rows);
+    this.unhealthyFor = 0;
+    if (this.options.replaceDeadMembers !== true) return;
+    if (this.removeDeadMember([...this.exited])) return;
+    this.grow(rows);
   }
 
   private restore(backup: string): void {
@@ -161,7 +182,7 @@ export class BackupOperator {
     this.sim.emit("etcd.backup", "etcd-operator", { phase: "restoring", backup, seed });
     for (const h of this.hosts()) {
       const s = this.systemd.get(h);
-      if (s !== undefined && this.running(h)) s.kill(ETCD_UNIT, "etcd-operator: disaster recovery");
+      if (s !== undefined && this.running(h)) this.stopMember(s, "etcd-operator: disaster recovery");
       this.operator.wipeIfPresent(h);
     }
     this.operator.snapshotRestore(seed, {
@@ -171,7 +192,16 @@ export class BackupOperator {
     });
     this.operator.start(seed);
     this.phase = "growing";
-    this.growingAfter = "restore";
+  }
+
+  /** Kills a member's etcd as the operator (deleting its pod): not a crash to react to. */
+  private stopMember(systemd: ServiceManager, reason: string): void {
+    this.stopping = true;
+    try {
+      systemd.kill(ETCD_UNIT, reason);
+    } finally {
+      this.stopping = false;
+    }
   }
 
   /** True while the member's "pod" runs: its VM is up and its etcd unit has not died. */
@@ -182,29 +212,34 @@ export class BackupOperator {
   }
 
   /**
-   * `reconcileMembers` with quorum held: removes one member whose pod is gone; the next reconcile
-   * (phase `growing`) adds a new member with an empty data dir in its place.
+   * `reconcileMembers` with quorum held: removes one member whose pod is gone (or whose etcd
+   * exited since the last reconcile); a later reconcile adds a new member in its place. True when
+   * it acted (or there is a dead member but no leader to ask yet).
    */
-  private removeDeadMember(): void {
+  private removeDeadMember(exited: readonly string[]): boolean {
     const leader = this.cluster.leader();
-    if (leader === undefined || this.cluster.state.leader === "") return;
+    if (leader === undefined || this.cluster.state.leader === "") return false;
     const members = leader.membership.list().map((m) => m.host);
-    const dead = members.find((h) => !this.podRunning(h));
-    if (dead === undefined) return;
+    const dead = members.find((h) => !this.podRunning(h) || exited.includes(h));
+    if (dead === undefined) return false;
     const alive = members.find((h) => h !== dead && this.podRunning(h));
-    if (alive === undefined) return;
+    if (alive === undefined) return false;
     this.busy = true;
     this.operator.memberRemove(dead, (r) => {
       this.busy = false;
       if (!r.ok) return;
       this.sim.emit("etcd.backup", "etcd-operator", { phase: "deadMemberRemoved", member: dead });
+      this.exited.delete(dead);
       this.seed = alive;
-      this.phase = "growing";
-      this.growingAfter = "deadMember";
+      this.replacing = true;
     });
+    return true;
   }
 
-  /** Adds one running VM that is not yet a member, once the cluster is healthy. */
+  /**
+   * Adds one running VM that is not yet a member, once every member is healthy (after a restore,
+   * or `resize` after a dead member was removed); says when the cluster is whole again.
+   */
   private grow(rows: readonly HealthRow[]): void {
     const leader = this.cluster.leader();
     if (leader === undefined || this.cluster.state.leader === "") return;
@@ -214,18 +249,21 @@ export class BackupOperator {
     if (unhealthyMember) return;
     const next = this.hosts().find((h) => !members.has(h) && this.running(h));
     if (next === undefined) {
-      if (members.size === this.hosts().length) {
+      if (members.size !== this.hosts().length) return;
+      if (this.phase === "growing") {
         this.phase = "watching";
         this.unhealthyFor = 0;
-        this.sim.emit("etcd.backup", "etcd-operator", {
-          phase: this.growingAfter === "restore" ? "recovered" : "replaced",
-          members: members.size,
-        });
+        this.sim.emit("etcd.backup", "etcd-operator", { phase: "recovered", members: members.size });
+      } else if (this.replacing) {
+        this.replacing = false;
+        this.sim.emit("etcd.backup", "etcd-operator", { phase: "replaced", members: members.size });
       }
       return;
     }
     this.busy = true;
-    this.systemd.get(next)?.kill(ETCD_UNIT, "etcd-operator: replace member");
+    this.exited.delete(next);
+    const systemd = this.systemd.get(next);
+    if (systemd !== undefined) this.stopMember(systemd, "etcd-operator: replace member");
     this.operator.wipeIfPresent(next);
     this.operator.memberAdd(next, false, (r) => {
       this.busy = false;

@@ -3,6 +3,10 @@
  * expectations for several seeds: backups every 30 s, a deleted pod replaced by a new member, and
  * recovery from the latest backup after quorum loss with the data loss measured.
  */
+
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { prepareRun } from "../../src/engine/prepare.js";
 import { executeRun } from "../../src/engine/run.js";
@@ -62,5 +66,39 @@ describe("seed 002 on the etcd-operator model", () => {
     expect(r.records.some((x) => x.kind === "etcd.backup" && x.phase === "deadMemberRemoved")).toBe(false);
     const healthy = r.expectations.find((e) => e.that === "etcd.membersHealthy == 3");
     expect(healthy?.passed).toBe(false);
+  });
+
+  /** Runs an etcd-operator experiment with these steps (YAML lines under `steps:`). */
+  function runSteps(steps: string, duration = "6m") {
+    const dir = mkdtempSync(join(tmpdir(), "quorate-etcd-operator-"));
+    try {
+      const file = join(dir, "x.yaml");
+      writeFileSync(
+        file,
+        `apiVersion: quorate.dev/v1alpha1\nkind: Experiment\nmetadata:\n  name: x\nspec:\n  model: etcd-operator\n  duration: ${duration}\n  steps:\n${steps}`,
+      );
+      return runExperiment(file, 3);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  const phases = (r: ReturnType<typeof runExperiment>) =>
+    r.records.filter((x) => x.kind === "etcd.backup" && x.phase !== "saved").map((x) => `${x.phase}`);
+
+  it("a crashed etcd that systemd restarted before the reconcile still counts as a dead pod", () => {
+    const r = runSteps(
+      "    - at: 2m\n      do: etcd.kill\n      target: cp-1\n    - after: 1s\n      do: etcd.start\n      target: cp-1\n",
+    );
+    expect(phases(r)).toEqual(["deadMemberRemoved", "memberAdded", "replaced"]);
+  });
+
+  it("with the replaced member's VM off, a second failure still triggers the restore from backup", () => {
+    const r = runSteps(
+      "    - at: 2m\n      do: vm.powerOff\n      target: cp-1\n    - at: 3m\n      do: etcd.kill\n      target: cp-2\n",
+    );
+    const p = phases(r);
+    expect(p.slice(0, 2)).toEqual(["deadMemberRemoved", "quorumLost"]);
+    // Restored on a running VM, then grown by the other running one (cp-1 stays off).
+    expect(p.slice(2)).toEqual(["restoring", "memberAdded"]);
   });
 });
