@@ -41,7 +41,7 @@ export function checkOutput(dir: string, header: SweepHeader, resume: boolean): 
     const content = readResultsFile(path);
     if (sweepIdentity(content.header) !== sweepIdentity(header) || !sameShard(content.header, header)) {
       throw new SweepInputError(
-        `--resume: ${path} holds a different sweep (experiment file, seeds, --set, --vary or shard differ); choose another --out`,
+        `--resume: ${path} holds a different sweep (experiment file, model profile, seeds, --set, --vary or shard differ); choose another --out`,
       );
     }
   }

@@ -73,13 +73,17 @@ describe("views at an instant (--at/--show)", () => {
       "--at",
       "4m",
       "--show",
-      "nodes,pods-all",
+      "nodes,pods-all,deploy",
     ]);
     const upBody = up.stdout.split("# nodes\n")[1] ?? "";
     expect(upBody.split("\n")[0]).toMatch(/^NAME\s+STATUS\s+ROLES/);
     const all = up.stdout.split("# pods-all\n")[1] ?? "";
     expect(all.split("\n")[0]).toMatch(/^NAMESPACE\s+NAME\s+READY\s+STATUS/);
     expect(all).toMatch(/^kube-system\s+coredns-\S+\s+1\/1\s+Running/m);
+    // kubectl get deploy,rs lists the current namespace only: the workload, not the add-ons.
+    const deploy = up.stdout.split("# deploy\n")[1] ?? "";
+    expect(deploy).toMatch(/^deployment\.apps\/nginx\s/m);
+    expect(deploy).not.toContain("coredns");
   });
 
   it("refuses an unknown view with a hint", () => {

@@ -37,7 +37,8 @@ registerView({
   summary: "kubectl get pods -o wide: READY, STATUS, RESTARTS, AGE, IP, NODE",
   render: (world) =>
     asKubectl(world, (k) => {
-      const pods = k.cluster.observer.objects<Pod>("pods").filter((p) => p.metadata.namespace === "default");
+      const ns = k.settings.workload.namespace;
+      const pods = k.cluster.observer.objects<Pod>("pods").filter((p) => p.metadata.namespace === ns);
       return getPods(pods, world.sim.now, true);
     }),
 });
@@ -56,8 +57,12 @@ registerView({
   render: (world) =>
     asKubectl(world, (k) => {
       const now = world.sim.now;
-      const d = getDeployments(k.cluster.observer.objects<Deployment>("deployments"), now);
-      const rs = getReplicaSets(k.cluster.observer.objects<ReplicaSet>("replicasets"), now);
+      // `kubectl get deploy,rs` lists the current namespace (the workload's), not the add-ons.
+      const ns = k.settings.workload.namespace;
+      const inNs = <T extends Deployment | ReplicaSet>(list: T[]) =>
+        list.filter((o) => o.metadata.namespace === ns);
+      const d = getDeployments(inNs(k.cluster.observer.objects<Deployment>("deployments")), now);
+      const rs = getReplicaSets(inNs(k.cluster.observer.objects<ReplicaSet>("replicasets")), now);
       return `${d}\n\n${rs}`;
     }),
 });
