@@ -2,7 +2,7 @@
  * Distributions as data, so model files can say how long something takes (`latency: {uniform:
  * [10ms, 15ms]}`) and the code that samples them stays in one place. All values are microseconds.
  */
-import type { Rng } from "./rng.js";
+import { type LognormalParams, lognormalParams, type Rng } from "./rng.js";
 import type { Micros } from "./time.js";
 
 export type Distribution =
@@ -15,6 +15,29 @@ export type Distribution =
 /** A constant duration. */
 export function constant(value: Micros): Distribution {
   return { kind: "constant", value };
+}
+
+/**
+ * The log-normal parameters of each lognormal distribution, derived on its first draw: a
+ * distribution is immutable data shared by every draw (network latency is drawn per message), and
+ * deriving them costs two logarithms and an object each time. Keyed by the object, so a
+ * distribution that is no longer used takes its entry with it.
+ */
+const lognormalCache = new WeakMap<Distribution, LognormalParams>();
+/** The last distribution looked up, and its parameters: most draws repeat the previous one's. */
+let lastLognormal: Distribution | undefined;
+let lastParams: LognormalParams | undefined;
+
+function lognormalOf(d: Extract<Distribution, { kind: "lognormal" }>): LognormalParams {
+  if (d === lastLognormal) return lastParams!;
+  let params = lognormalCache.get(d);
+  if (params === undefined) {
+    params = lognormalParams(d.p50, d.p99);
+    lognormalCache.set(d, params);
+  }
+  lastLognormal = d;
+  lastParams = params;
+  return params;
 }
 
 /** Draws one non-negative whole number of microseconds. */
@@ -35,7 +58,7 @@ export function sample(d: Distribution, rng: Rng): Micros {
       x = rng.normal(d.mean, d.stddev);
       break;
     case "lognormal":
-      x = rng.lognormal(d.p50, d.p99);
+      x = rng.lognormalOf(lognormalOf(d));
       break;
   }
   return x > 0 ? Math.round(x) : 0;

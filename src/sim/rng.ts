@@ -78,8 +78,15 @@ export class Rng {
    * numbers latency reports usually give (for example etcd's wal_fsync p99 guidance).
    */
   lognormal(p50: number, p99: number): number {
-    const { mu, sigma } = lognormalParams(p50, p99);
-    return Math.exp(this.normal(mu, sigma));
+    return this.lognormalOf(lognormalParams(p50, p99));
+  }
+
+  /**
+   * Log-normal with the underlying normal's parameters already derived ({@link lognormalParams}):
+   * the same draw as `lognormal(p50, p99)`, for callers that sample one distribution many times.
+   */
+  lognormalOf(params: LognormalParams): number {
+    return Math.exp(this.normal(params.mu, params.sigma));
   }
 
   /** One element chosen uniformly. Throws on an empty array. */
@@ -101,8 +108,14 @@ export class Rng {
   }
 }
 
+/** Parameters of a log-normal: mean and standard deviation of the underlying normal. */
+export interface LognormalParams {
+  readonly mu: number;
+  readonly sigma: number;
+}
+
 /** Parameters (mu, sigma of the underlying normal) of the log-normal with this median and p99. */
-export function lognormalParams(p50: number, p99: number): { mu: number; sigma: number } {
+export function lognormalParams(p50: number, p99: number): LognormalParams {
   if (!(p50 > 0) || !(p99 >= p50))
     throw new Error(`lognormal needs 0 < p50 <= p99 (got p50=${p50}, p99=${p99})`);
   return { mu: Math.log(p50), sigma: (Math.log(p99) - Math.log(p50)) / Z99 };

@@ -68,6 +68,51 @@ const node = (name: string) =>
   });
 
 describe("API requests over the network", () => {
+  it("times each request out at exactly its own deadline, answered ones never (one shared timer)", () => {
+    const w = world();
+    const client = new ApiClient(
+      w.network,
+      "worker-0",
+      w.scope("worker-0"),
+      hostEndpoint(w.network, "cp-1"),
+      CLIENT_SETTINGS,
+      "kubelet",
+    );
+    expect(w.call(client, { verb: "create", resource: "nodes", body: node("worker-0") }).status.code).toBe(
+      201,
+    );
+    // From now on the apiserver answers ~20 s late (10 s extra each way on its port).
+    w.network.delay("cp-1", 10 * SECOND, 6443);
+    const t0 = w.sim.now;
+    const seen: [string, number, string][] = [];
+    const get = { verb: "get", resource: "nodes", name: "worker-0" } as const;
+    const send = (name: string, timeoutUs: number | undefined, then?: () => void) =>
+      client.request(
+        get,
+        (r) => {
+          seen.push([name, w.sim.now - t0, r.status.code === 200 ? "ok" : r.status.message]);
+          then?.();
+        },
+        timeoutUs,
+      );
+    send("a", 5 * SECOND, () => send("a-retry", 2 * SECOND));
+    w.sim.runUntil(t0 + SECOND);
+    send("b", 3 * SECOND); // sent later, due earlier than a
+    w.sim.runUntil(t0 + 2 * SECOND);
+    send("c", 30 * SECOND); // answered before its deadline
+    send("d", undefined); // no deadline
+    send("e", 2 * SECOND); // due at the same instant as b
+    w.sim.runUntil(t0 + 40 * SECOND);
+    const late = (s: number) => `context deadline exceeded (Client.Timeout ${s}s)`;
+    expect(seen.filter(([, , outcome]) => outcome !== "ok")).toEqual([
+      ["b", 4 * SECOND, late(3)],
+      ["e", 4 * SECOND, late(2)],
+      ["a", 5 * SECOND, late(5)],
+      ["a-retry", 7 * SECOND, late(2)],
+    ]);
+    expect(seen.filter(([, , outcome]) => outcome === "ok").map(([name]) => name)).toEqual(["c", "d"]);
+  });
+
   it("a kubelet-like client creates and reads objects through an apiserver on port 6443", () => {
     const w = world();
     const client = new ApiClient(

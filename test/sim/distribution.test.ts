@@ -62,6 +62,36 @@ describe("sample", () => {
       }),
     );
   });
+
+  it("draws a lognormal exactly as Rng.lognormal does, on every draw of the same object", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 100_000 }),
+        fc.nat(1_000_000),
+        fc.string(),
+        (p50, extra, seed) => {
+          // One object sampled many times (its derived parameters are cached), and a fresh object
+          // per draw, both against the uncached reference draw.
+          const d: Distribution = { kind: "lognormal", p50, p99: p50 + extra };
+          const cached = new Rng(seed);
+          const fresh = new Rng(seed);
+          const reference = new Rng(seed);
+          for (let i = 0; i < 20; i++) {
+            const want = Math.round(reference.lognormal(p50, p50 + extra));
+            expect(sample(d, cached)).toBe(want);
+            expect(sample({ kind: "lognormal", p50, p99: p50 + extra }, fresh)).toBe(want);
+          }
+        },
+      ),
+    );
+  });
+
+  it("still refuses an impossible lognormal on every draw", () => {
+    const d: Distribution = { kind: "lognormal", p50: 10, p99: 5 };
+    const rng = new Rng("bad");
+    expect(() => sample(d, rng)).toThrow(/0 < p50 <= p99/);
+    expect(() => sample(d, rng)).toThrow(/0 < p50 <= p99/);
+  });
 });
 
 describe("median", () => {
