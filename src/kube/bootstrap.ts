@@ -220,19 +220,7 @@ export function initialCluster(
         }),
         spec: { ...spec, nodeName: node?.name ?? "", tolerations },
         status: node
-          ? {
-              phase: "Running",
-              conditions: [
-                { type: "PodScheduled", status: "True", lastTransitionTimeUs: born },
-                { type: "Initialized", status: "True", lastTransitionTimeUs: born },
-                { type: "ContainersReady", status: "True", lastTransitionTimeUs: born },
-                { type: "Ready", status: "True", lastTransitionTimeUs: born },
-              ],
-              podIP: ip,
-              hostIP: node.address,
-              startTimeUs: born,
-              restartCount: 0,
-            }
+          ? runningStatus(ip, node.address, born)
           : { phase: "Pending", conditions: [], podIP: "", hostIP: "", restartCount: 0 },
       };
       objects.push(pod);
