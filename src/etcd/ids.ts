@@ -10,7 +10,9 @@
  * enough to be a V8 small integer, so Raft messages, map lookups and calls carry it unboxed (a
  * 52-bit id was a heap-allocated number on many of those paths). Ids order as the hex IDs do, and
  * an id printed in hex is a prefix of the member ID; two of n members share the first 28 bits with
- * probability about n²/2^29 (≈ 2·10⁻⁷ for ten).
+ * probability about n²/2^29 (≈ 2·10⁻⁷ for ten). `member add` derives a clashing id again
+ * (membership-requests.ts), so only a bootstrap list could clash, and that is fixed by the
+ * topology and token, not drawn per run.
  */
 import { createHash } from "node:crypto";
 import type { NodeId } from "../raft/types.js";

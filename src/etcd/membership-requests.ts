@@ -52,7 +52,12 @@ export class MembershipRequests {
       return;
     }
     const address = m.network.hostAddress(host);
-    const id = memberIdOf([peerUrl], m.unit.token, m.sim.now);
+    let id = memberIdOf([peerUrl], m.unit.token, m.sim.now);
+    // Raft ids are 28 bits of the 64-bit member ID (ids.ts): on the rare clash with a current
+    // member, derive again as if added a microsecond later (etcd mixes the time in the same way).
+    for (let later = 1; m.membership.list().some((x) => x.id.raft === id.raft); later++) {
+      id = memberIdOf([peerUrl], m.unit.token, m.sim.now + later);
+    }
     const member: MemberInfo = {
       id,
       name: "",
