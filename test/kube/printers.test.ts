@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
+import { creatingStatus } from "../../src/kube/node/pod-status.js";
 import { healthyNodeConditions, makeNode, webPodSpec } from "../../src/kube/objects/build.js";
 import type { Node, Pod } from "../../src/kube/objects/index.js";
 import { newMeta } from "../../src/kube/objects/meta.js";
-import { getNodes, getPods, nodeStatusText } from "../../src/kube/printers/get.js";
+import { getNodes, getPods, nodeStatusText, podStatusText } from "../../src/kube/printers/get.js";
 import { humanDuration } from "../../src/kube/printers/table.js";
 import { HOUR, MINUTE, SECOND } from "../../src/sim/time.js";
 
@@ -107,5 +108,13 @@ describe("kubectl get printers", () => {
       "nginx-1423793266-jh5m7   0/1     Terminating         1          6m    10.38.2.16   kubew04",
       "nginx-1423793266-w87jh   0/1     ContainerCreating   0          1s    <none>       kubew04",
     ]);
+    // After a reboot the kubelet restarts the container of a pod that ran: the phase stays Running
+    // (getPhase counts it as restarting), and kubectl shows the waiting reason.
+    const restarting = creatingStatus(base, 7 * MINUTE, "10.0.0.4");
+    expect(restarting.status.phase).toBe("Running");
+    expect(podStatusText(restarting)).toBe("ContainerCreating");
+    expect(
+      creatingStatus({ ...base, status: { ...base.status, phase: "Pending" } }, 0, "").status.phase,
+    ).toBe("Pending");
   });
 });

@@ -24,13 +24,18 @@ function conditions(pod: Pod, ready: boolean, now: Micros): PodCondition[] {
   ];
 }
 
-/** The pod while its container is being created. */
+/**
+ * The pod while its container is being created. A pod that ran before (its container is being
+ * restarted after a reboot or a crash) stays in phase Running: the kubelet counts a waiting
+ * container with a previous termination as restarting, not pending (`getPhase`,
+ * pkg/kubelet/kubelet_pods.go); only a first start is Pending.
+ */
 export function creatingStatus(pod: Pod, now: Micros, hostIP: string): Pod {
   return {
     ...pod,
     status: {
       ...pod.status,
-      phase: "Pending",
+      phase: pod.status.phase === "Running" ? "Running" : "Pending",
       conditions: conditions(pod, false, now),
       hostIP,
       waitingReason: "ContainerCreating",

@@ -49,7 +49,10 @@ export function getNodes(nodes: readonly Node[], now: Micros): string {
 /** The STATUS column of a pod. */
 export function podStatusText(p: Pod): string {
   if (p.metadata.deletionTimestampUs !== undefined) return "Terminating";
-  if (p.status.phase === "Pending" && p.status.waitingReason) return p.status.waitingReason;
+  // kubectl prints a waiting container's reason whatever the phase (a restarting container of a
+  // Running pod shows ContainerCreating too).
+  if (p.status.waitingReason && p.status.phase !== "Succeeded" && p.status.phase !== "Failed")
+    return p.status.waitingReason;
   return p.status.phase;
 }
 
