@@ -356,9 +356,10 @@ function addSystemDeployments(
     objects.push(
       {
         ...base,
+        // Every replica has a pod (a Pending one counts too); only the placed ones are ready.
         status: {
-          replicas: running,
-          updatedReplicas: running,
+          replicas: sd.replicas,
+          updatedReplicas: sd.replicas,
           readyReplicas: running,
           availableReplicas: running,
           unavailableReplicas: sd.replicas - running,
@@ -368,7 +369,7 @@ function addSystemDeployments(
       {
         ...rs,
         status: {
-          replicas: running,
+          replicas: sd.replicas,
           readyReplicas: running,
           availableReplicas: running,
           observedGeneration: 1,
