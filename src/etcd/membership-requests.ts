@@ -78,19 +78,7 @@ export class MembershipRequests {
       respond(fail(ERR_STOPPED));
       return;
     }
-    const target = m.membership.list().find((info) => info.id.hex === idHex);
-    if (target === undefined) {
-      respond(fail(ERR_MEMBER_NOT_FOUND));
-      return;
-    }
-    const problem = checkRemove(this.reconfigView(), target.id.raft);
-    if (problem !== null) {
-      respond(fail(problem));
-      return;
-    }
-    const reqId = m.waiters.newId();
-    const context: ConfChangeRequest = { member: target, origin: m.selfId, reqId };
-    this.proposeConf({ type: "remove", nodeId: target.id.raft, context }, respond, reqId);
+    this.changeMember(idHex, "remove", (id) => checkRemove(this.reconfigView(), id), respond);
   }
 
   /** `etcdctl member promote`: decided by the leader (only it knows the learner's progress): forward if needed. */
@@ -122,23 +110,35 @@ export class MembershipRequests {
       respond(fail(ERR_NOT_LEADER));
       return;
     }
+    this.changeMember(
+      idHex,
+      "promoteLearner",
+      (id) => checkPromote(this.reconfigView(), id, raft.learnerInSync(id, READY_PERCENT)),
+      respond,
+    );
+  }
+
+  /** Proposes a change of an existing member once it is found and `check` (etcd's strict reconfig) allows it. */
+  private changeMember(
+    idHex: string,
+    type: "remove" | "promoteLearner",
+    check: (id: NodeId) => EtcdError | null,
+    respond: Respond,
+  ): void {
+    const m = this.m;
     const target = m.membership.list().find((info) => info.id.hex === idHex);
     if (target === undefined) {
       respond(fail(ERR_MEMBER_NOT_FOUND));
       return;
     }
-    const problem = checkPromote(
-      this.reconfigView(),
-      target.id.raft,
-      raft.learnerInSync(target.id.raft, READY_PERCENT),
-    );
+    const problem = check(target.id.raft);
     if (problem !== null) {
       respond(fail(problem));
       return;
     }
     const reqId = m.waiters.newId();
     const context: ConfChangeRequest = { member: target, origin: m.selfId, reqId };
-    this.proposeConf({ type: "promoteLearner", nodeId: target.id.raft, context }, respond, reqId);
+    this.proposeConf({ type, nodeId: target.id.raft, context }, respond, reqId);
   }
 
   /** `etcdctl move-leader`. */

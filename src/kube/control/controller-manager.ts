@@ -5,21 +5,13 @@
  * and token cleaner. Losing the lease ends the process ("leaderelection lost"); the kubelet or
  * systemd starts it again and it campaigns anew.
  */
-import type { Network } from "../../infra/network.js";
+
 import type { Process } from "../../infra/services.js";
-import type { Vm } from "../../infra/vm.js";
-import type { Rng } from "../../sim/rng.js";
 import { MILLISECOND } from "../../sim/time.js";
-import { ApiClient, type ClientSettings } from "../client/client.js";
-import type { ApiEndpoint } from "../client/endpoint.js";
-import { type LeaderElectionSettings, LeaderElector } from "../client/leader-election.js";
+import type { ApiClient } from "../client/client.js";
+import type { LeaderElector } from "../client/leader-election.js";
 import { BootstrapTokenControllers } from "../controllers/bootstrap.js";
-import {
-  type ControllerContext,
-  type ControllerSettings,
-  type Emit,
-  SharedInformers,
-} from "../controllers/context.js";
+import { type ControllerContext, type ControllerSettings, SharedInformers } from "../controllers/context.js";
 import { DeploymentController } from "../controllers/deployment.js";
 import { EndpointsController } from "../controllers/endpoints.js";
 import { GarbageCollector } from "../controllers/garbage-collector.js";
@@ -27,22 +19,11 @@ import { NodeLifecycleController } from "../controllers/node-lifecycle.js";
 import { PodGarbageCollector } from "../controllers/pod-gc.js";
 import { ReplicaSetController } from "../controllers/replicaset.js";
 import { TaintEvictionController } from "../controllers/taint-eviction.js";
-import { randomString } from "../names.js";
-import type { ProcessScope } from "../process-scope.js";
+import { type LeaderElectedContext, startLeaderElected } from "./leader-elected.js";
 
 /** What a kube-controller-manager is built from. */
-export interface ControllerManagerContext {
-  readonly network: Network;
-  readonly vm: Vm;
-  readonly scope: ProcessScope;
-  readonly endpoint: ApiEndpoint;
-  readonly clientSettings: ClientSettings;
+export interface ControllerManagerContext extends LeaderElectedContext {
   readonly settings: ControllerSettings;
-  readonly leaderElection: LeaderElectionSettings;
-  readonly rng: Rng;
-  readonly emit: Emit;
-  /** The process ends itself. */
-  readonly exit: (reason: string) => void;
 }
 
 /** One kube-controller-manager process. */
@@ -54,24 +35,9 @@ export class ControllerManager implements Process {
   nodeLifecycle: NodeLifecycleController | undefined;
 
   constructor(private readonly ctx: ControllerManagerContext) {
-    this.client = new ApiClient(
-      ctx.network,
-      ctx.vm.name,
-      ctx.scope,
-      ctx.endpoint,
-      ctx.clientSettings,
-      "kube-controller-manager",
-    );
-    this.elector = new LeaderElector(this.client, ctx.scope, ctx.rng, {
-      namespace: "kube-system",
-      name: "kube-controller-manager",
-      identity: `${ctx.vm.name}_${randomString(ctx.rng, 8)}`,
-      settings: ctx.leaderElection,
-      emit: ctx.emit,
-      onStartedLeading: () => this.run(),
-      onStoppedLeading: () => ctx.exit("leaderelection lost"),
-    });
-    this.elector.start();
+    const { client, elector } = startLeaderElected(ctx, "kube-controller-manager", () => this.run());
+    this.client = client;
+    this.elector = elector;
   }
 
   /** The shared informers (while leading). */

@@ -16,34 +16,19 @@
  * (or 5 min, podMaxInUnschedulablePodsDuration); failed binds back off 1 s doubling to 10 s
  * (podInitialBackoffSeconds, podMaxBackoffSeconds).
  */
-import type { Network } from "../../infra/network.js";
+
 import type { Process } from "../../infra/services.js";
-import type { Vm } from "../../infra/vm.js";
-import type { Rng } from "../../sim/rng.js";
 import { MINUTE, SECOND } from "../../sim/time.js";
-import { ApiClient, type ClientSettings } from "../client/client.js";
-import type { ApiEndpoint } from "../client/endpoint.js";
+import type { ApiClient } from "../client/client.js";
 import { Informer } from "../client/informer.js";
-import { type LeaderElectionSettings, LeaderElector } from "../client/leader-election.js";
-import type { Emit } from "../controllers/context.js";
-import { randomString } from "../names.js";
+import type { LeaderElector } from "../client/leader-election.js";
 import type { Node, Pod } from "../objects/index.js";
 import { controllerOf, objectKey } from "../objects/meta.js";
 import { antiAffinityDomains, fitErrorMessage, unfitReason } from "../objects/placement.js";
-import type { ProcessScope } from "../process-scope.js";
+import { type LeaderElectedContext, startLeaderElected } from "./leader-elected.js";
 
 /** What a kube-scheduler is built from. */
-export interface SchedulerContext {
-  readonly network: Network;
-  readonly vm: Vm;
-  readonly scope: ProcessScope;
-  readonly endpoint: ApiEndpoint;
-  readonly clientSettings: ClientSettings;
-  readonly leaderElection: LeaderElectionSettings;
-  readonly rng: Rng;
-  readonly emit: Emit;
-  readonly exit: (reason: string) => void;
-}
+export type SchedulerContext = LeaderElectedContext;
 
 const INITIAL_BACKOFF_US = SECOND;
 const MAX_BACKOFF_US = 10 * SECOND;
@@ -69,24 +54,9 @@ export class Scheduler implements Process {
   private scheduled = false;
 
   constructor(private readonly ctx: SchedulerContext) {
-    this.client = new ApiClient(
-      ctx.network,
-      ctx.vm.name,
-      ctx.scope,
-      ctx.endpoint,
-      ctx.clientSettings,
-      "kube-scheduler",
-    );
-    this.elector = new LeaderElector(this.client, ctx.scope, ctx.rng, {
-      namespace: "kube-system",
-      name: "kube-scheduler",
-      identity: `${ctx.vm.name}_${randomString(ctx.rng, 8)}`,
-      settings: ctx.leaderElection,
-      emit: ctx.emit,
-      onStartedLeading: () => this.run(),
-      onStoppedLeading: () => ctx.exit("leaderelection lost"),
-    });
-    this.elector.start();
+    const { client, elector } = startLeaderElected(ctx, "kube-scheduler", () => this.run());
+    this.client = client;
+    this.elector = elector;
   }
 
   terminate(exited: () => void): void {
