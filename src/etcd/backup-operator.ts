@@ -17,6 +17,13 @@
  * has restarted it since, just like a deleted pod. A removal etcd refuses (strict reconfig check:
  * a member that reconnected less than 5 s ago does not count as active) is retried next reconcile.
  *
+ * With {@link MemberPods} (the etcd-operator profile, `etcd.backupOperator.newPods`) the members
+ * are pods, as in seed 002: removing a dead member deletes its pod (host and data dir gone), and
+ * the replacement is a new pod with the next name of the cluster's sequence (`addOneMember`:
+ * `etcdctl member add` of the new member, then the pod is created with `--initial-cluster-state
+ * existing`; the seed's "example-etcd-cluster-0003" after 0000..0002). The pod starts after its
+ * host's boot duration.
+ *
  * On VMs (where the operator cannot create new pods) a "new seed member" is the first running VM,
  * with its etcd stopped and its data dir wiped; the other VMs are wiped and re-added as they are
  * (or become) running. Writes acknowledged after the backup that was restored are lost; the run
@@ -47,6 +54,19 @@ export interface BackupOperatorOptions {
   readonly replaceDeadMembers?: boolean;
 }
 
+/**
+ * The operator's pods, when it can create and delete them (etcd-operator; on VMs it reuses them).
+ * A pod is a host of its own, named after the pod.
+ */
+export interface MemberPods {
+  /** The next pod name of the cluster's sequence (etcd-operator's member counter). */
+  nextName(): string;
+  /** Creates the pod: a new host with the etcd unit, which runs once the pod has started. */
+  create(name: string): ServiceManager;
+  /** Deletes the pod: its host and data dir are gone. */
+  delete(name: string): void;
+}
+
 /** Default settings: seed 002's example spec and etcd-operator's reconcile interval. */
 export const DEFAULT_BACKUP_OPERATOR: BackupOperatorOptions = {
   intervalUs: 30 * SECOND,
@@ -74,6 +94,12 @@ export class BackupOperator {
   private readonly exited = new Set<string>();
   /** True while the operator itself stops members (those exits are not crashes). */
   private stopping = false;
+  /** Pods the operator deleted (with {@link MemberPods}): no longer hosts of the cluster. */
+  private readonly deletedPods = new Set<string>();
+  /** Pods created whose etcd has not started yet (etcd-operator skips reconciling meanwhile). */
+  private readonly pendingPods = new Set<string>();
+  /** The cluster's size (`spec.size`): the hosts it started with. */
+  private size = 0;
 
   constructor(
     private readonly sim: Simulation,
@@ -82,17 +108,13 @@ export class BackupOperator {
     private readonly hypervisor: Hypervisor,
     private readonly systemd: ReadonlyMap<string, ServiceManager>,
     private readonly options: BackupOperatorOptions = DEFAULT_BACKUP_OPERATOR,
+    private readonly pods?: MemberPods,
   ) {}
 
   /** Starts the backup and reconcile loops. */
   start(): void {
-    for (const [host, systemd] of this.systemd) {
-      systemd.onChange((unit, from, to) => {
-        const wasUp = from === "active" || from === "activating";
-        if (unit === ETCD_UNIT && wasUp && (to === "failed" || to === "inactive") && !this.stopping)
-          this.exited.add(host);
-      });
-    }
+    this.size = this.hosts().length;
+    for (const [host, systemd] of this.systemd) this.watchExits(host, systemd);
     const backup = (): void => {
       this.backupOnce();
       this.sim.after(this.options.intervalUs, backup);
@@ -105,8 +127,17 @@ export class BackupOperator {
     this.sim.after(this.options.reconcileUs, reconcile);
   }
 
+  private watchExits(host: string, systemd: ServiceManager): void {
+    systemd.onChange((unit, from, to) => {
+      const wasUp = from === "active" || from === "activating";
+      if (unit === ETCD_UNIT && wasUp && (to === "failed" || to === "inactive") && !this.stopping)
+        this.exited.add(host);
+    });
+  }
+
   private hosts(): string[] {
-    return this.operator.etcdHosts();
+    const all = this.operator.etcdHosts();
+    return this.deletedPods.size === 0 ? all : all.filter((h) => !this.deletedPods.has(h));
   }
 
   private running(vm: string): boolean {
@@ -170,6 +201,8 @@ export class BackupOperator {
     }
     this.unhealthyFor = 0;
     if (this.options.replaceDeadMembers !== true) return;
+    // "skip reconciliation" while a pod is pending (etcd-operator reconcile.go).
+    if (this.pendingPods.size > 0) return;
     if (this.removeDeadMember([...this.exited])) return;
     this.grow(rows);
   }
@@ -229,6 +262,10 @@ export class BackupOperator {
       this.busy = false;
       if (!r.ok) return;
       this.sim.emit("etcd.backup", "etcd-operator", { phase: "deadMemberRemoved", member: dead });
+      if (this.pods !== undefined) {
+        this.deletedPods.add(dead);
+        this.pods.delete(dead);
+      }
       this.exited.delete(dead);
       this.seed = alive;
       this.replacing = true;
@@ -248,6 +285,10 @@ export class BackupOperator {
     const unhealthyMember = rows.some((r) => !r.healthy && members.has(this.hostOfEndpoint(r.endpoint)));
     if (unhealthyMember) return;
     const next = this.hosts().find((h) => !members.has(h) && this.running(h));
+    if (next === undefined && this.pods !== undefined && this.replacing && members.size < this.size) {
+      this.addPod(this.pods, members);
+      return;
+    }
     if (next === undefined) {
       if (members.size !== this.hosts().length) return;
       if (this.phase === "growing") {
@@ -276,6 +317,41 @@ export class BackupOperator {
       }
       this.operator.start(next);
       this.sim.emit("etcd.backup", "etcd-operator", { phase: "memberAdded", member: next });
+    });
+  }
+
+  /**
+   * `addOneMember` on pods: a new pod with the next name, `member add` of it, and its etcd joins
+   * when the pod has started. A refused `member add` deletes the pod again (the real operator
+   * creates the pod only after the add); the next reconcile tries a new name.
+   */
+  private addPod(pods: MemberPods, members: ReadonlySet<string>): void {
+    const name = pods.nextName();
+    this.busy = true;
+    const systemd = pods.create(name);
+    this.watchExits(name, systemd);
+    this.pendingPods.add(name);
+    const off = systemd.onChange((unit, _from, to) => {
+      if (unit !== ETCD_UNIT || to !== "active") return;
+      this.pendingPods.delete(name);
+      off();
+    });
+    this.operator.memberAdd(name, false, (r) => {
+      this.busy = false;
+      if (!r.ok) {
+        this.pendingPods.delete(name);
+        off();
+        this.deletedPods.add(name);
+        pods.delete(name);
+        return;
+      }
+      const unit = this.cluster.units.get(name);
+      if (unit !== undefined) {
+        unit.initialClusterState = "existing";
+        unit.initialCluster = [...members, name].map((h) => ({ name: h, host: h }));
+        unit.token = this.cluster.units.get(this.seed)?.token ?? unit.token;
+      }
+      this.sim.emit("etcd.backup", "etcd-operator", { phase: "memberAdded", member: name, pod: "new" });
     });
   }
 

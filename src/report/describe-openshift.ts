@@ -1,7 +1,8 @@
 /**
  * Timeline words for the OpenShift layer: the cluster-etcd-operator's rollout steps (as `oc get
  * etcd -o yaml` conditions and the operator's events would tell them), the recovery scripts on a
- * master, and the kubelet backing off before restarting a crashed etcd static pod.
+ * master, the kubelet backing off before restarting a crashed etcd static pod, and the phases of
+ * the masters' Machines (machine API).
  */
 import { formatDuration } from "../sim/time.js";
 import type { TraceRecord } from "../sim/trace.js";
@@ -66,3 +67,28 @@ describeKind("ocp.pod", (r) => ({
   tone: "detail",
   text: `${r.subject} kubelet: Back-off restarting failed container etcd (${formatDuration(r.delayUs as number)})`,
 }));
+
+describeKind("ocp.machine", (r) => {
+  const m = `machine ${r.subject}`;
+  switch (r.phase) {
+    case "provisioning":
+      return {
+        tone: "change",
+        text: `${m}: created from the saved yaml of ${s(r.from)}; cloning its VM (${formatDuration(r.durationUs as number)})`,
+      };
+    case "provisioned":
+      return { tone: "change", text: `${m}: VM ${s(r.vm)} cloned and powered on (${s(r.address)})` };
+    case "running":
+      return { tone: "recovery", text: `${m}: Running (${s(r.vm)} booted as a master node)` };
+    case "deleting":
+      return { tone: "change", text: `${m}: deleting${r.vm ? ` (VM ${s(r.vm)})` : ""}` };
+    case "poweredOff":
+      return { tone: "detail", text: `${m}: PowerOffVM_Task on ${s(r.vm)}` };
+    case "deleted":
+      return { tone: "change", text: `${m}: deleted${r.vm ? ` (VM ${s(r.vm)} destroyed)` : ""}` };
+    case "failed":
+      return { tone: "violation", text: `${m}: provisioning failed: ${s(r.reason)}` };
+    default:
+      return undefined;
+  }
+});

@@ -209,6 +209,16 @@ export const ETCD_PARAMETERS: readonly ParameterSpec[] = [
     source: "coreos/etcd-operator pkg/cluster/cluster.go: reconcileInterval = 8 * time.Second",
   },
   {
+    key: "etcd.backupOperator.newPods",
+    type: { kind: "boolean" },
+    default: false,
+    unit: "",
+    summary:
+      "The operator's members are pods: a removed dead member's pod is deleted and its replacement is a new pod (a new host with the next name), not the old VM reused",
+    source:
+      "seed 002: the operator recovers 'by creating a new pod example-etcd-cluster-0003'; coreos/etcd-operator pkg/cluster/reconcile.go (removeDeadMember deletes the pod; addOneMember: member add, then a new pod named by the member counter)",
+  },
+  {
     key: "etcd.backupOperator.replaceDeadMembers",
     type: { kind: "boolean" },
     default: true,

@@ -9,7 +9,7 @@
  * The layer's objects hang off the world in a WeakMap ({@link etcdOf}), so World itself needs no
  * etcd fields.
  */
-import { BackupOperator } from "../etcd/backup-operator.js";
+import { BackupOperator, type MemberPods } from "../etcd/backup-operator.js";
 import { BackupStore } from "../etcd/backups.js";
 import { EtcdNetworkClient } from "../etcd/client.js";
 import type { EtcdCluster } from "../etcd/cluster.js";
@@ -28,6 +28,7 @@ import { WriteLedger } from "../etcd/write-ledger.js";
 import type { ServiceManager } from "../infra/services.js";
 import { NONE } from "../raft/types.js";
 import { MINUTE } from "../sim/time.js";
+import { addEtcdHost, removeEtcdHost } from "./etcd-member-host.js";
 import type { ParameterSet } from "./parameter-set.js";
 import type { World } from "./world.js";
 
@@ -46,6 +47,11 @@ export interface EtcdLayer {
   readonly lostWrites: LostWriteMonitor;
   readonly workload: ClientWorkload | undefined;
   readonly backupOperator: BackupOperator | undefined;
+  /**
+   * The VMs whose members the roles `etcd.follower(s)` and `etcd.down` consider: the control
+   * planes, plus hosts added later by {@link addEtcdHost} (OpenShift machines, etcd-operator pods).
+   */
+  readonly hosts: string[];
 }
 
 const layers = new WeakMap<World, EtcdLayer>();
@@ -144,14 +150,42 @@ export function installEtcdLayer(world: World): EtcdLayer {
   }
 
   let backupOperator: BackupOperator | undefined;
+  const hosts = [...world.topology.controlPlanes];
   if (p.boolean("etcd.backupOperator.enabled")) {
-    backupOperator = new BackupOperator(sim, operator, cluster, world.hypervisor, world.services, {
-      intervalUs: p.duration("etcd.backupOperator.interval"),
-      maxBackups: p.integer("etcd.backupOperator.maxBackups"),
-      reconcileUs: p.duration("etcd.backupOperator.reconcileInterval"),
-      unhealthyRounds: 2,
-      replaceDeadMembers: p.boolean("etcd.backupOperator.replaceDeadMembers"),
-    });
+    // etcd-operator's pods: the VMs cp-N stand for example-etcd-cluster-000N, and a new pod is a
+    // new host with the next number (src/world/etcd-member-host.ts).
+    let counter = hosts.length;
+    const pods: MemberPods | undefined = p.boolean("etcd.backupOperator.newPods")
+      ? {
+          nextName: () => `cp-${counter++}`,
+          create: (name) => {
+            addEtcdHost(world, layer, name);
+            return world.services.get(name) as ServiceManager;
+          },
+          delete: (name) => {
+            world.hypervisor.vm(name)?.delete("etcd-operator: delete pod");
+            // The pod's flags go with it: etcdctl no longer lists it as an endpoint.
+            cluster.units.delete(name);
+            cluster.setups.delete(name);
+            removeEtcdHost(layer, name);
+          },
+        }
+      : undefined;
+    backupOperator = new BackupOperator(
+      sim,
+      operator,
+      cluster,
+      world.hypervisor,
+      world.services,
+      {
+        intervalUs: p.duration("etcd.backupOperator.interval"),
+        maxBackups: p.integer("etcd.backupOperator.maxBackups"),
+        reconcileUs: p.duration("etcd.backupOperator.reconcileInterval"),
+        unhealthyRounds: 2,
+        replaceDeadMembers: p.boolean("etcd.backupOperator.replaceDeadMembers"),
+      },
+      pods,
+    );
     backupOperator.start();
   }
 
@@ -166,7 +200,7 @@ export function installEtcdLayer(world: World): EtcdLayer {
     resolve: () => {
       const leader = cluster.leader();
       if (leader === undefined) return undefined;
-      for (const name of world.topology.controlPlanes) {
+      for (const name of hosts) {
         const m = cluster.member(name);
         const r = m?.raft;
         if (m === undefined || m === leader || r == null) continue;
@@ -183,7 +217,7 @@ export function installEtcdLayer(world: World): EtcdLayer {
     resolve: () => {
       const leader = cluster.leader();
       if (leader === undefined) return [];
-      return world.topology.controlPlanes.filter((name) => {
+      return hosts.filter((name) => {
         const r = cluster.member(name)?.raft;
         return r != null && name !== leader.host && r.leader === leader.selfId && !r.isLearner;
       });
@@ -192,7 +226,7 @@ export function installEtcdLayer(world: World): EtcdLayer {
   world.roleTargets.set("etcd.down", {
     kinds: ["vm", "host"],
     summary: "every control-plane VM whose etcd member is not running (etcd.down[0]: the first)",
-    resolve: () => world.topology.controlPlanes.filter((name) => cluster.member(name) === undefined),
+    resolve: () => hosts.filter((name) => cluster.member(name) === undefined),
   });
 
   world.finishers.push(() => {
@@ -242,6 +276,7 @@ export function installEtcdLayer(world: World): EtcdLayer {
     lostWrites,
     workload,
     backupOperator,
+    hosts,
   };
   layers.set(world, layer);
   return layer;

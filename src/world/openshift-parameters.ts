@@ -1,8 +1,9 @@
 /**
  * Parameters of the OpenShift layer (spread into the registry in parameters.ts): the
  * cluster-etcd-operator's pace, the recovery scripts' wait for the etcd containers to stop, and
- * the kubelet's crash-loop back-off that restarts a crashed etcd static pod. Sources:
- * ../shared/reference/capi-kube.md §8 and the Kubernetes documentation.
+ * the kubelet's crash-loop back-off that restarts a crashed etcd static pod, and the machine API's
+ * vSphere clone and delete of a master. Sources: ../shared/reference/capi-kube.md §4.3 and §8,
+ * the Kubernetes documentation and openshift/machine-api-operator.
  */
 import type { Distribution } from "../sim/distribution.js";
 import { MINUTE, SECOND } from "../sim/time.js";
@@ -46,6 +47,26 @@ export const OPENSHIFT_PARAMETERS: readonly ParameterSpec[] = [
       "cluster-restore.sh / quorum-restore.sh: waiting for the etcd containers to stop after moving etcd-pod.yaml",
     source:
       "third-party KB mirror of Red Hat solution 7142756: wait '15-30 seconds' for the pods to stop and ports to be released (capi-kube.md §8)",
+  },
+  {
+    key: "ocp.machineCloneDuration",
+    type: { kind: "distribution" },
+    default: uniform(90 * SECOND, 180 * SECOND),
+    unit: "µs",
+    summary:
+      "machine-api vSphere provider: from a new master Machine to its VM cloned from the RHCOS template (then powered on)",
+    source:
+      "a full clone: the installer's template has no snapshot and the provider spec's cloneMode 'Defaults to FullClone' (openshift/api machine/v1beta1 VSphereMachineProviderSpec); puppetlabs/vmpooler PR #333: 'A full clone will take 90-180 seconds' (capi-kube.md §4.3)",
+  },
+  {
+    key: "ocp.vcenterTaskDuration",
+    type: { kind: "distribution" },
+    default: uniform(500_000, 2 * SECOND),
+    unit: "µs",
+    summary:
+      "machine-api vSphere provider: one vCenter task when a Machine is deleted (PowerOffVM_Task, then Destroy_Task)",
+    source:
+      "assumption: vCenter power-off and destroy tasks on one VM take about a second (as capv.vcenterTaskDuration)",
   },
   {
     key: "ocp.crashLoopBackOff",

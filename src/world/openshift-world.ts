@@ -4,12 +4,15 @@
  * crash-loop back-off), the cluster-etcd-operator rolls out revisions and scales etcd back up
  * ({@link ClusterEtcdOperator}), and the recovery scripts run on a master. Adds the actions
  * `ocp.forceRedeployment`, `ocp.clusterBackup`, `ocp.quorumRestore` and `ocp.clusterRestore`
- * (openshift-vocabulary.ts), the signals `ocp.revision` and `ocp.rolloutInProgress`, and the role
- * `ocp.runningMasters`.
+ * (openshift-vocabulary.ts), and the machine API of an IPI cluster ({@link MachineApi}: one Machine
+ * per master, `ocp.machineDelete` and `ocp.machineCreate`, whose new VMs join as new masters). The
+ * signals `ocp.revision`, `ocp.rolloutInProgress` and `ocp.machinesRunning`, and the roles
+ * `ocp.runningMasters`, `ocp.masters` and `ocp.newMasters`.
  * Sources: seed 004; ../shared/reference/capi-kube.md §8. docs/openshift.md describes the model.
  */
 
 import { ClusterEtcdOperator } from "../etcd/openshift/cluster-etcd-operator.js";
+import { MACHINE_KIND, type Machine, MachineApi } from "../etcd/openshift/machine-api.js";
 import {
   clusterBackup,
   clusterRestore,
@@ -20,6 +23,7 @@ import { EtcdStaticPods } from "../etcd/openshift/static-pods.js";
 import { OperatorError } from "../etcd/operator.js";
 import { sample } from "../sim/distribution.js";
 import { MINUTE } from "../sim/time.js";
+import { addEtcdHost, removeEtcdHost } from "./etcd-member-host.js";
 import { etcdOf } from "./etcd-world.js";
 import { StepError, type World, type WorldStep } from "./world.js";
 
@@ -28,6 +32,7 @@ export interface OpenshiftLayer {
   readonly pods: EtcdStaticPods;
   readonly ceo: ClusterEtcdOperator;
   readonly scripts: RecoveryScriptContext;
+  readonly machines: MachineApi;
 }
 
 const layers = new WeakMap<World, OpenshiftLayer>();
@@ -87,7 +92,33 @@ export function installOpenshiftLayer(world: World): OpenshiftLayer {
     systemd: world.services,
     podStopUs: () => sample(stop, rng),
   };
-  const layer: OpenshiftLayer = { pods, ceo, scripts };
+  const machineRng = sim.rng.stream("openshift/machine-api");
+  const clone = p.distribution("ocp.machineCloneDuration");
+  const task = p.distribution("ocp.vcenterTaskDuration");
+  const machines = new MachineApi(
+    {
+      sim,
+      hypervisor: world.hypervisor,
+      cloneUs: () => sample(clone, machineRng),
+      taskUs: () => sample(task, machineRng),
+      // The clone boots as a new master (the profile's boot duration) with the etcd static pod,
+      // which the cluster-etcd-operator starts once it has added the member.
+      createVm: (name) => {
+        const vm = addEtcdHost(world, etcd, name);
+        pods.addMaster(name);
+        ceo.addMaster(name);
+        return vm;
+      },
+      vmDestroyed: (m) => {
+        if (m.vm === undefined) return;
+        ceo.removeMaster(m.vm);
+        removeEtcdHost(etcd, m.vm);
+      },
+    },
+    world.modelName,
+    masters,
+  );
+  const layer: OpenshiftLayer = { pods, ceo, scripts, machines };
   layers.set(world, layer);
 
   const add = (name: string, fn: (w: World, s: WorldStep) => void) =>
@@ -106,6 +137,12 @@ export function installOpenshiftLayer(world: World): OpenshiftLayer {
     clusterBackup(layerOf(w).scripts, target(s), typeof s.args.name === "string" ? s.args.name : undefined),
   );
   add("ocp.quorumRestore", (w, s) => quorumRestore(layerOf(w).scripts, target(s)));
+  add("ocp.machineDelete", (w, s) => layerOf(w).machines.delete(target(s)));
+  add("ocp.machineCreate", (w, s) => {
+    if (typeof s.args.name !== "string")
+      throw new StepError("ocp.machineCreate needs the new Machine's name");
+    layerOf(w).machines.create(s.args.name, target(s));
+  });
   add("ocp.clusterRestore", (w, s) =>
     clusterRestore(
       layerOf(w).scripts,
@@ -117,7 +154,19 @@ export function installOpenshiftLayer(world: World): OpenshiftLayer {
   world.addRole("ocp.runningMasters", {
     kinds: ["vm", "host"],
     summary: "every master whose node is up (ocp.runningMasters[0]: the first; 'the only remaining master')",
-    resolve: (w) => masters.filter((h) => w.hypervisor.vm(h)?.isGuestRunning === true),
+    resolve: (w) => machineVms(machines.list()).filter((h) => w.hypervisor.vm(h)?.isGuestRunning === true),
+  });
+  world.addRole("ocp.masters", {
+    kinds: ["vm", "host"],
+    summary:
+      "the VM of every master Machine that exists and is not being deleted, oldest first (installation's masters, then new ones)",
+    resolve: () => machineVms(machines.list().filter((m) => m.deletionTimestampUs === undefined)),
+  });
+  world.addRole("ocp.newMasters", {
+    kinds: ["vm", "host"],
+    summary:
+      "the VMs of the Machines ocp.machineCreate made, in creation order, once cloned (ocp.newMasters[0]: the first new master)",
+    resolve: () => machineVms(machines.created().filter((m) => !m.deleted)),
   });
   world.addSignal({
     name: "ocp.revision",
@@ -135,6 +184,19 @@ export function installOpenshiftLayer(world: World): OpenshiftLayer {
     kinds: ["ocp.operator"],
     next: (_v, r) => (r.phase === "rolloutStarted" ? true : r.phase === "rolloutDone" ? false : undefined),
   });
+  world.addSignal({
+    name: "ocp.machinesRunning",
+    type: "number",
+    summary: "Master Machines in phase Running (their VM booted and joined as a master node)",
+    initial: () => masters.length,
+    kinds: [MACHINE_KIND],
+    next: (v, r) =>
+      r.phase === "running"
+        ? (v as number) + 1
+        : r.phase === "deleting" && r.from === "Running"
+          ? (v as number) - 1
+          : undefined,
+  });
   world.addEventKind(
     "ocp.operator",
     "a cluster-etcd-operator step (rolloutStarted, nodeUpdated, rolloutDone, waiting)",
@@ -144,5 +206,16 @@ export function installOpenshiftLayer(world: World): OpenshiftLayer {
     "a recovery script's phase on a master (cluster-backup.sh, quorum-restore.sh, cluster-restore.sh)",
   );
   world.addEventKind("ocp.pod", "the kubelet backs off before restarting a crashed etcd static pod");
+  world.addEventKind(
+    MACHINE_KIND,
+    "a master Machine's phase (provisioning, provisioned, running, deleting, poweredOff, deleted, failed)",
+  );
   return layer;
+}
+
+/** The VMs of these Machines (those still cloning have none yet). */
+function machineVms(list: readonly Machine[]): string[] {
+  const out: string[] = [];
+  for (const m of list) if (m.vm !== undefined) out.push(m.vm);
+  return out;
 }

@@ -66,6 +66,8 @@ export class ClusterEtcdOperator {
   private busy = false;
   private waitingFor = "";
   private scaleOutAfterRestore = false;
+  /** The master nodes (the installation's, then machines created later; deleted ones leave). */
+  private readonly masters: string[];
 
   constructor(
     private readonly sim: Simulation,
@@ -74,36 +76,70 @@ export class ClusterEtcdOperator {
     private readonly hypervisor: Hypervisor,
     private readonly systemd: ReadonlyMap<string, ServiceManager>,
     private readonly pods: EtcdStaticPods,
-    private readonly masters: readonly string[],
+    masters: readonly string[],
     private readonly options: ClusterEtcdOperatorOptions,
-  ) {}
+  ) {
+    this.masters = [...masters];
+  }
 
   /** Starts the reconcile loop and watches for new master nodes. */
   start(): void {
-    for (const host of this.masters) {
-      // A master that boots without an etcd data dir is a new node (replaced machine), one whose
-      // member is no longer in the cluster is stale: the kubelet runs no etcd there until the
-      // operator's next revision. The first boot
-      // of each master is the installation, which bootstraps etcd with every member.
-      let installed = false;
-      this.hypervisor.vm(host)?.onBooted(() => {
-        if (!installed) {
-          installed = true;
-          return;
-        }
-        // With a leader, a master outside its membership (dropped by a restore, or replaced) is
-        // re-added; without one, only a master with no data at all is taken for a new node.
-        const members = this.leaderMembers();
-        if (members === undefined ? this.hasData(host) : members.has(host)) return;
-        this.pods.removeManifest(host);
-        this.forceRedeployment(`new master node ${host}`);
-      });
-    }
+    // The first boot of each master is the installation, which bootstraps etcd with every member.
+    for (const host of this.masters) this.watchBoots(host, true);
     const loop = (): void => {
       this.reconcile();
       this.sim.after(this.options.reconcileUs, loop);
     };
     this.sim.after(this.options.reconcileUs, loop);
+  }
+
+  /**
+   * A master node created after the installation (a machine-api Machine): its first boot is that
+   * of a new node, so the operator forces a revision that adds its member (seed 004 scenario 3,
+   * IPI: "Once the machine is created new revision of etcd is forced and etcd scales up
+   * automatically").
+   */
+  addMaster(host: string): void {
+    if (this.masters.includes(host)) return;
+    this.masters.push(host);
+    this.watchBoots(host, false);
+  }
+
+  /** A master node is gone for good (its Machine was deleted): it leaves the rollouts. */
+  removeMaster(host: string): void {
+    const i = this.masters.indexOf(host);
+    if (i >= 0) this.masters.splice(i, 1);
+    const q = this.queue.indexOf(host);
+    // The master being worked on stays at the head: reconcile skips it once its VM is gone.
+    if (q > 0) this.queue.splice(q, 1);
+  }
+
+  /** The master nodes the operator rolls revisions out to, in the order it knows them. */
+  get masterNodes(): readonly string[] {
+    return this.masters;
+  }
+
+  /**
+   * A master that boots without an etcd data dir is a new node (replaced machine), one whose
+   * member is no longer in the cluster is stale: the kubelet runs no etcd there until the
+   * operator's next revision. `installed`: the next boot is the installation's own.
+   */
+  private watchBoots(host: string, installation: boolean): void {
+    let installed = !installation;
+    const vm = this.hypervisor.vm(host);
+    vm?.onBooted(() => {
+      if (this.hypervisor.vm(host) !== vm) return;
+      if (!installed) {
+        installed = true;
+        return;
+      }
+      // With a leader, a master outside its membership (dropped by a restore, or replaced) is
+      // re-added; without one, only a master with no data at all is taken for a new node.
+      const members = this.leaderMembers();
+      if (members === undefined ? this.hasData(host) : members.has(host)) return;
+      this.pods.removeManifest(host);
+      this.forceRedeployment(`new master node ${host}`);
+    });
   }
 
   /** The revision every master has been rolled out to. */

@@ -30,6 +30,8 @@ export interface CrashLoopBackOff {
 }
 
 interface PodState {
+  /** The systemd of the VM the pod runs on (a VM re-created under the same name gets a new one). */
+  readonly systemd: ServiceManager;
   installed: boolean;
   delayUs: Micros;
   startedAt: Micros;
@@ -46,17 +48,29 @@ export class EtcdStaticPods {
     masters: readonly string[],
     private readonly backOff: CrashLoopBackOff,
   ) {
-    for (const host of masters) {
-      const s = systemd.get(host);
-      if (s === undefined || !s.has(ETCD_UNIT)) continue;
-      const pod: PodState = { installed: true, delayUs: backOff.initialUs, startedAt: 0, pending: undefined };
-      this.pods.set(host, pod);
-      s.onChange((unit, _from, to) => {
-        if (unit !== ETCD_UNIT) return;
-        if (to === "active") pod.startedAt = this.sim.now;
-        if (to === "failed") this.crashed(host, pod);
-      });
-    }
+    for (const host of masters) this.addMaster(host);
+  }
+
+  /**
+   * Starts watching the etcd pod of a master whose `etcd` unit is installed (a new master joins
+   * with the manifest in place; the cluster-etcd-operator moves it away until its member is added).
+   */
+  addMaster(host: string): void {
+    const s = this.systemd.get(host);
+    if (s === undefined || !s.has(ETCD_UNIT) || this.pods.get(host)?.systemd === s) return;
+    const pod: PodState = {
+      systemd: s,
+      installed: true,
+      delayUs: this.backOff.initialUs,
+      startedAt: 0,
+      pending: undefined,
+    };
+    this.pods.set(host, pod);
+    s.onChange((unit, _from, to) => {
+      if (unit !== ETCD_UNIT) return;
+      if (to === "active") pod.startedAt = this.sim.now;
+      if (to === "failed") this.crashed(host, pod);
+    });
   }
 
   /** Whether the manifest is in place on `host`. */
