@@ -50,6 +50,11 @@ export type EtcdErrorCode =
 export interface EtcdError {
   readonly code: EtcdErrorCode;
   readonly message: string;
+  /**
+   * For a request that got no answer (deadline, reset): the endpoint it was waiting on, so a
+   * measuring client can tell one unreachable endpoint from all of them failing.
+   */
+  readonly endpoint?: string;
 }
 
 export type Result<T> =

@@ -377,7 +377,10 @@ export class EtcdNetworkClient implements EtcdClient {
   private deadline(p: PendingRequest): void {
     if (p.finished) return;
     const ep = p.endpoint;
-    this.finish(p.id, p, { ok: false, error: ERR_DEADLINE });
+    this.finish(p.id, p, {
+      ok: false,
+      error: ep === undefined ? ERR_DEADLINE : { ...ERR_DEADLINE, endpoint: ep.host },
+    });
     if (ep !== undefined && !p.pinned) this.notReady(ep);
   }
 
@@ -550,7 +553,7 @@ export class EtcdNetworkClient implements EtcdClient {
     for (const [id, p] of [...this.pending]) {
       if (p.endpoint?.host !== host || p.finished) continue;
       if (p.op.type === "range" && !p.pinned && this.sim.now < p.deadlineUs) this.reroute(id, p);
-      else this.finish(id, p, { ok: false, error: ERR_STREAM_BROKEN });
+      else this.finish(id, p, { ok: false, error: { ...ERR_STREAM_BROKEN, endpoint: host } });
     }
     for (const w of [...this.watches.values()])
       if (w.endpoint.host === host) this.endWatch(w, ERR_STREAM_BROKEN);

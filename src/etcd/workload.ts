@@ -36,6 +36,8 @@ export interface WorkloadOptions {
   readonly statsIntervalUs: Micros;
   /** A success slower than this counts as unavailable (default 1 s). */
   readonly slowUs?: Micros;
+  /** How many endpoints the client round-robins over (see KindStats: unanswered requests). */
+  readonly endpointCount?: number;
 }
 
 /**
@@ -48,9 +50,12 @@ export interface WorkloadOptions {
  * enough": a write that waited 10 s for a leader was not available when it was issued). A failure
  * answered by etcd (timed out, proposal dropped, leader changed, no leader) or a slow success makes
  * the kind unavailable at once. A request that got no answer at all (deadline exceeded, connection
- * refused or reset) says only that *its* endpoint is unreachable — the client tries the others next
- * — so those count only when they keep coming with no success between for
- * {@link UNREACHABLE_SPAN_US} of issue time (then from the first of them).
+ * reset) may say only that *its* endpoint is unreachable — the client round-robins, so with one
+ * member down every third request hangs while the others succeed. Such failures in a row (in issue
+ * order, no success between) count, from the first of them, once they have come from every
+ * endpoint the client uses — every endpoint was failing, as when writes wait behind a dead leader
+ * and the client's 10 s deadline comes before etcd's own request timeout (5 s + 2 × election
+ * timeout) — or once they have kept coming for {@link UNREACHABLE_SPAN_US} of issue time.
  */
 const UNREACHABLE_SPAN_US = 5 * SECOND;
 const UNREACHABLE_MIN = 3;
@@ -86,11 +91,15 @@ class KindStats {
   private unreachable = 0;
   private unreachableSinceUs = 0;
   private unreachableError: EtcdError | undefined;
+  /** Distinct endpoints the current run of unanswered requests waited on. */
+  private readonly unreachableEndpoints = new Set<string>();
 
   constructor(
     readonly name: string,
     private readonly sim: Simulation,
     private readonly slowUs: number,
+    /** How many endpoints the client uses (0: unknown; then only the time span counts). */
+    private readonly endpointCount: number,
   ) {}
 
   /** A request was issued now; returns its sequence number. */
@@ -147,12 +156,12 @@ class KindStats {
 
   private fold(o: Outcome, atUs: number): void {
     if (o.ok) {
-      this.unreachable = 0;
+      this.endUnreachableRun();
       this.set(true, atUs, undefined);
       return;
     }
     if (!clientSide(o.error)) {
-      this.unreachable = 0;
+      this.endUnreachableRun();
       this.set(false, atUs, o.error);
       return;
     }
@@ -161,9 +170,19 @@ class KindStats {
       this.unreachableError = o.error;
     }
     this.unreachable++;
-    if (this.unreachable >= UNREACHABLE_MIN && atUs - this.unreachableSinceUs >= UNREACHABLE_SPAN_US) {
+    if (o.error.endpoint !== undefined) this.unreachableEndpoints.add(o.error.endpoint);
+    const everyEndpoint = this.endpointCount > 0 && this.unreachableEndpoints.size >= this.endpointCount;
+    if (
+      this.unreachable >= UNREACHABLE_MIN &&
+      (everyEndpoint || atUs - this.unreachableSinceUs >= UNREACHABLE_SPAN_US)
+    ) {
       this.set(false, this.unreachableSinceUs, this.unreachableError);
     }
+  }
+
+  private endUnreachableRun(): void {
+    this.unreachable = 0;
+    if (this.unreachableEndpoints.size > 0) this.unreachableEndpoints.clear();
   }
 
   private set(available: boolean, atUs: number, error: EtcdError | undefined): void {
@@ -218,9 +237,10 @@ export class ClientWorkload {
     private readonly ledger: WriteLedger,
   ) {
     const slow = options.slowUs ?? SECOND;
-    this.writes = new KindStats("writes", sim, slow);
-    this.linReads = new KindStats("reads.linearizable", sim, slow);
-    this.serReads = new KindStats("reads.serializable", sim, slow);
+    const endpoints = options.endpointCount ?? 0;
+    this.writes = new KindStats("writes", sim, slow, endpoints);
+    this.linReads = new KindStats("reads.linearizable", sim, slow, endpoints);
+    this.serReads = new KindStats("reads.serializable", sim, slow, endpoints);
   }
 
   /** Schedules the request streams from `startUs` on. */

@@ -143,6 +143,7 @@ export function installEtcdLayer(world: World): EtcdLayer {
         startUs: p.duration("workload.start"),
         statsIntervalUs: MINUTE,
         slowUs: p.duration("workload.slowThreshold"),
+        endpointCount: world.topology.controlPlanes.length,
       },
       ledger,
     );

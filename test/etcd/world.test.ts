@@ -3,8 +3,9 @@ import { prepareRun } from "../../src/engine/prepare.js";
 import { executeRun } from "../../src/engine/run.js";
 import { etcdOf } from "../../src/world/etcd-world.js";
 
-function run(file: string, seed: number) {
-  const p = prepareRun(file, { seed });
+function run(file: string, seed: number, set: Record<string, string> = {}) {
+  const overrides = Object.entries(set).map(([key, value]) => ({ key, value }));
+  const p = prepareRun(file, { seed, overrides });
   if (!p.ok) throw new Error(JSON.stringify(p.errors));
   return { prepared: p.run, result: executeRun(p.run) };
 }
@@ -24,6 +25,23 @@ describe("the etcd layer in a world", () => {
     // Role targets resolve when the step runs: the timeline names the VM that was leader.
     const step = result.records.find((r) => r.kind === "step" && r.action === "vm.powerOff")!;
     expect(step.target).toMatch(/^cp-\d$/);
+  });
+
+  it("a longer election timeout is a longer write outage, even when the client's deadline ends the stuck writes", () => {
+    // With a 2.5 s election timeout etcd's own request timeout (5 s + 2 × 2.5 s) is no earlier than
+    // the client's 10 s deadline, so writes stuck behind the dead leader end as "context deadline
+    // exceeded" on every endpoint — still an outage, not one unreachable endpoint.
+    for (const seed of [1, 2, 3]) {
+      const unavailable = (electionTimeout: string) =>
+        run("experiments/etcd-lose-leader.yaml", seed, {
+          "etcd.electionTimeout": electionTimeout,
+        }).result.availability.find((a) => a.name === "writes")!.unavailableUs;
+      const short = unavailable("1s");
+      const long = unavailable("2500ms");
+      expect(short).toBeGreaterThan(500_000);
+      expect(long).toBeGreaterThan(2_500_000);
+      expect(long).toBeGreaterThan(short);
+    }
   });
 
   it("a restore from backup is measured as data loss (RPO), not flagged as a violation", () => {
