@@ -74,11 +74,14 @@ export class VersionMonitor {
     if (newStreak) p.failingSinceUs = now;
     if (!newStreak && now - p.lastLoggedUs < LOG_EVERY_US) return;
     p.lastLoggedUs = now;
+    // etcd dials the peer URL the member registered with, not wherever its host is now (a VM
+    // re-created under the same name may have another address).
     const info = this.m.membership.details(id);
-    const ip = info ? this.m.network.hostAddress(info.host) : "?";
+    const url = info?.peerUrl ?? `https://${info ? this.m.network.hostAddress(info.host) : "?"}:${PEER_PORT}`;
+    const hostPort = url.replace(/^https?:\/\//, "");
     this.m.log.warn(
       "etcdserver",
-      `cannot get the version of member ${this.m.hexOf(id)} (Get https://${ip}:${PEER_PORT}/version: dial tcp ${ip}:${PEER_PORT}: ${why})`,
+      `cannot get the version of member ${this.m.hexOf(id)} (Get ${url}/version: dial tcp ${hostPort}: ${why})`,
     );
   }
 }
