@@ -130,7 +130,7 @@ function availabilityMetrics(
   const out: AvailabilityMetric[] = [];
   for (const name of ["endpoint.available", "api.available", "writes.available", "service.available"]) {
     const spec = world.signals.get(name);
-    if (!spec) continue;
+    if (!spec || spec.measured?.(world) === false) continue;
     const series = signalSeries(spec, world, records, undefined);
     const down = windows(series, (v) => v === false, endUs);
     out.push({

@@ -32,11 +32,13 @@ function clusterSignal(
   };
 }
 
-function availability(name: string, summary: string): SignalSpec {
+/** A workload availability signal, measured only when the workload issues `rateParameter` > 0. */
+function availability(name: string, summary: string, rateParameter: string): SignalSpec {
   return {
     name,
     type: "boolean",
     summary,
+    measured: (w) => w.params.has(rateParameter) && w.params.number(rateParameter) > 0,
     initial: () => true,
     kinds: [name],
     next: (_v, r) => r.available as boolean,
@@ -142,18 +144,21 @@ export function installEtcdSignals(world: World): void {
     availability(
       "writes.available",
       "A write the workload issues at this instant succeeds (by issue time; an unreachable endpoint alone does not count, the client fails over)",
+      "workload.writes",
     ),
   );
   add(
     availability(
       "reads.linearizable.available",
       "A linearizable read issued at this instant succeeds (by issue time)",
+      "workload.linearizableReads",
     ),
   );
   add(
     availability(
       "reads.serializable.available",
       "A serializable (local, possibly stale) read issued at this instant succeeds (by issue time)",
+      "workload.serializableReads",
     ),
   );
   add(

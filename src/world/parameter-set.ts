@@ -64,6 +64,11 @@ export class ParameterSet {
     return undefined;
   }
 
+  /** True when `key` is a registered parameter. */
+  has(key: string): boolean {
+    return this.values.has(key);
+  }
+
   get(key: string): ResolvedParameter {
     const p = this.values.get(key);
     if (!p) throw new Error(`internal: parameter ${key} is not registered`);

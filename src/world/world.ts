@@ -67,6 +67,11 @@ export interface SignalSpec {
   readonly values?: (world: World) => readonly (boolean | number | string)[];
   /** The range of a number signal (`lb.backendsUp` is 0..number of backends), for the same check. */
   readonly range?: (world: World) => { readonly min?: number; readonly max?: number };
+  /**
+   * False when nothing in this world feeds the signal (`writes.available` with no write workload):
+   * the run's availability summary then leaves it out rather than report it as always available.
+   */
+  readonly measured?: (world: World) => boolean;
 }
 
 /** How a metric's number reads: a duration in microseconds, a count, or a plain number. */

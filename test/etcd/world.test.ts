@@ -57,6 +57,15 @@ describe("the etcd layer in a world", () => {
     expect(Object.keys(result.metrics)).not.toContain("lostWritesSpan");
   });
 
+  it("write availability is reported only when a workload writes", () => {
+    const names = (file: string, set: Record<string, string> = {}) =>
+      run(file, 1, set).result.availability.map((a) => a.name);
+    // etcd-vms writes 20/s by default: writes are measured.
+    expect(names("experiments/etcd-lose-leader.yaml")).toContain("writes");
+    // With no writes issued there is nothing to measure: no "writes always available".
+    expect(names("experiments/etcd-lose-leader.yaml", { "workload.writes": "0" })).not.toContain("writes");
+  });
+
   it("the same seed gives the same trace", () => {
     const a = run("experiments/etcd-lose-two.yaml", 5).result.records;
     const b = run("experiments/etcd-lose-two.yaml", 5).result.records;
