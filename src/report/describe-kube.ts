@@ -4,6 +4,7 @@
  * and terminating, leader election, the kube-vip VIP, static pod restarts by the kubelet, the API
  * and Service probes, and kubectl commands with their output.
  */
+import { formatClock } from "../sim/time.js";
 import type { TraceRecord } from "../sim/trace.js";
 import { describeKind } from "./describe.js";
 
@@ -102,10 +103,15 @@ describeKind("kube.manifest", (r) => ({
     ? `${s(r.component)} manifest back in /etc/kubernetes/manifests on ${s(r.node)}`
     : `${s(r.component)} manifest moved out of /etc/kubernetes/manifests on ${s(r.node)}`,
 }));
-describeKind("kube.api.probe", (r) => ({
-  tone: r.ok ? "recovery" : "violation",
-  text: r.ok ? "API available again" : `API unavailable: ${firstLine(r.message)}`,
-}));
+describeKind("kube.api.probe", (r) => {
+  // Written when the change is known; `atUs` is the issue time it took effect at (a request that
+  // hung shows the outage one timeout after it was sent).
+  const since = typeof r.atUs === "number" ? ` (requests issued from ${formatClock(r.atUs)})` : "";
+  return {
+    tone: r.ok ? "recovery" : "violation",
+    text: r.ok ? `API available again${since}` : `API unavailable${since}: ${firstLine(r.message)}`,
+  };
+});
 // Flips inside a stretch where only some backends are dead are summarised by kube.service.backends
 // (the records stay in the trace, so the availability numbers still count every failed window).
 describeKind("kube.service.probe", (r) =>

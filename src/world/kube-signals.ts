@@ -137,10 +137,14 @@ export function installKubeSignals(world: World): void {
   add({
     name: "api.available",
     type: "boolean",
-    summary: "A kubectl-style read (quorum) through the control-plane endpoint succeeds",
+    summary:
+      "A kubectl-style read (quorum) through the control-plane endpoint issued at this instant succeeds (by issue time)",
     initial: () => true,
     kinds: ["kube.api.probe"],
     next: (_v, r) => r.ok as boolean,
+    // The probe knows a request failed only when it ends (a hang: one timeout later); the record
+    // carries the issue time of the request that showed the change (src/kube/dataplane/probes.ts).
+    timeOf: (r) => (typeof r.atUs === "number" ? r.atUs : r.t),
   });
   add({
     name: "service.available",

@@ -4,8 +4,13 @@
  *
  * - API probe: every interval a client outside the cluster sends `GET
  *   /api/v1/namespaces/default/services/kubernetes` (a quorum read, as `kubectl get` does) through
- *   the control-plane endpoint on a new connection, with a timeout. Trace `kube.api.probe {ok,
- *   message}` whenever the outcome flips.
+ *   the control-plane endpoint on a new connection, with a timeout — on schedule, whether or not
+ *   earlier requests are still waiting, as a synthetic monitor does. Outcomes are taken in issue
+ *   order ({@link IssueOrder}), so the signal says whether a request *issued* at an instant
+ *   succeeded: a request that hangs until its timeout marks the API unavailable from when it was
+ *   sent, not from when it gave up. Trace `kube.api.probe {ok, message, atUs}` whenever the
+ *   outcome flips (`atUs`: the issue time of the request that showed it; the record is written
+ *   when that is known, up to one timeout later).
  * - Service probe: every interval a client sends a request to the workload Service's NodePort on
  *   the first worker whose guest is running with a kube-proxy (as a load balancer in front of the
  *   NodePorts would pick a serving node); that node's kube-proxy forwards it to one of the ready
@@ -17,12 +22,14 @@ import type { Network } from "../../infra/network.js";
 import type { Vm } from "../../infra/vm.js";
 import type { Rng } from "../../sim/rng.js";
 import type { Micros } from "../../sim/time.js";
+import type { ApiRequest } from "../api/request.js";
 import { type ApiStatus, OK } from "../api/status.js";
 import { ApiClient, type ClientSettings } from "../client/client.js";
 import type { ApiEndpoint } from "../client/endpoint.js";
 import type { ContainerRuntime } from "../node/runtime.js";
 import type { EndpointAddress } from "../objects/service.js";
 import type { ProcessScope } from "../process-scope.js";
+import { IssueOrder } from "./issue-order.js";
 import type { KubeProxy } from "./kube-proxy.js";
 
 type Emit = (kind: string, subject: string, fields: Record<string, unknown>) => void;
@@ -32,63 +39,100 @@ export interface ApiVerdict {
   readonly ok: boolean;
   /** The failing request's status (OK while the API answers). */
   readonly status: ApiStatus;
-  /** When the current outcome began (µs). */
+  /** Issue time of the request that began the current outcome (µs). */
   readonly sinceUs: Micros;
 }
 
-/** The API availability probe. */
+/** The probe request: `kubectl get service kubernetes -n default`. */
+const PROBE_REQUEST: ApiRequest = {
+  verb: "get",
+  resource: "services",
+  namespace: "default",
+  name: "kubernetes",
+};
+
+/**
+ * The API availability probe. Each request is independent (its own connection and timeout, like
+ * a prober's), so while one hangs the next still go out every interval; their outcomes are folded
+ * in issue order.
+ *
+ * Every failed request counts, whatever its kind: an error answered by an apiserver (`etcdserver:
+ * request timed out`), a refused connection (seed 003's single master: down from the first
+ * refused request, as before), and a request that hung until its timeout. So a hang of N seconds
+ * shows as about N seconds of unavailability from the issue time of the first request that hung.
+ * Behind a round-robin load balancer with one dead backend that it still counts as UP, the
+ * requests sent to that backend hang (src/kube/client/endpoint.ts: the LB hands the connection to
+ * the backend, no retry or redispatch is modelled) while the others succeed: each failed request
+ * then makes an unavailable window of about one interval, from its issue time to the next success
+ * — the share of requests that failed, which is what a user whose connection went to that node
+ * sees (seed 001: "not available for a few seconds"). Unlike the etcd workload, which fails over
+ * between endpoints itself, no run of failures is required: the client has a single endpoint.
+ */
 export class ApiProbe {
   /** The signal starts true (a settled cluster), so only changes are traced. */
   private last = true;
-  private inFlight = false;
   private lastStatus: ApiStatus = OK;
   private sinceUs: Micros = 0;
+  private readonly order = new IssueOrder<ApiStatus>((status, issuedAtUs) => this.fold(status, issuedAtUs));
+  private readonly clientSettings: ClientSettings;
 
   constructor(
     private readonly network: Network,
     private readonly host: string,
     private readonly scope: ProcessScope,
     private readonly endpoint: ApiEndpoint,
-    private readonly settings: ClientSettings,
+    settings: ClientSettings,
     private readonly timeoutUs: Micros,
     private readonly emit: Emit,
-  ) {}
+  ) {
+    this.clientSettings = { ...settings, dialTimeoutUs: timeoutUs };
+  }
 
   /** Starts probing every `intervalUs`. */
   start(intervalUs: Micros): void {
     this.scope.every(intervalUs, () => this.probe(), 0);
   }
 
-  /** The latest outcome (views print kubectl's error rather than stale objects while it fails). */
+  /**
+   * The latest outcome known (views print kubectl's error rather than stale objects while it
+   * fails). It lags by the requests still outstanding: up to one timeout.
+   */
   verdict(): ApiVerdict {
     return { ok: this.last, status: this.lastStatus, sinceUs: this.sinceUs };
   }
 
+  /** Requests sent and not yet folded (for tests). */
+  get outstanding(): number {
+    return this.order.pending;
+  }
+
   private probe(): void {
-    if (this.inFlight) return;
-    this.inFlight = true;
+    const seq = this.order.issue(this.scope.now);
     const client = new ApiClient(
       this.network,
       this.host,
       this.scope,
       this.endpoint,
-      { ...this.settings, dialTimeoutUs: this.timeoutUs },
+      this.clientSettings,
       "api-probe",
     );
     client.request(
-      { verb: "get", resource: "services", namespace: "default", name: "kubernetes" },
+      PROBE_REQUEST,
       (res) => {
         client.close();
-        this.inFlight = false;
-        const ok = res.status.code === 200;
-        this.lastStatus = res.status;
-        if (ok === this.last) return;
-        this.last = ok;
-        this.sinceUs = this.scope.now;
-        this.emit("kube.api.probe", "api", { ok, message: ok ? "ok" : res.status.message });
+        this.order.complete(seq, res.status);
       },
       this.timeoutUs,
     );
+  }
+
+  private fold(status: ApiStatus, issuedAtUs: Micros): void {
+    const ok = status.code === 200;
+    this.lastStatus = status;
+    if (ok === this.last) return;
+    this.last = ok;
+    this.sinceUs = issuedAtUs;
+    this.emit("kube.api.probe", "api", { ok, message: ok ? "ok" : status.message, atUs: issuedAtUs });
   }
 }
 
