@@ -16,6 +16,7 @@
  */
 import type { Simulation } from "../sim/simulation.js";
 import { formatDuration, type Micros, SECOND } from "../sim/time.js";
+import { IssueOrder } from "../util/issue-order.js";
 import type { EtcdClient, EtcdError, Result } from "./client-api.js";
 import { WorkloadValue } from "./mvcc.js";
 import type { WriteLedger } from "./write-ledger.js";
@@ -63,8 +64,6 @@ const UNREACHABLE_MIN = 3;
 type Outcome = { readonly ok: true } | { readonly ok: false; readonly error: EtcdError };
 
 const SUCCESS: Outcome = { ok: true };
-/** Folded entries kept at the front of the pending arrays before they are compacted. */
-const COMPACT_AT = 1024;
 
 function clientSide(e: EtcdError): boolean {
   return e.code === "deadlineExceeded" || e.code === "unavailable";
@@ -79,15 +78,8 @@ class KindStats {
   /** Latency histogram: bucket i holds latencies in [2^(i/4), 2^((i+1)/4)) µs. */
   readonly buckets = new Float64Array(128);
   issued = 0;
-  /**
-   * Requests not yet folded into availability, in issue order: entry `head + k` is request
-   * `frontier + k` (its issue time, and its outcome once it completed). Arrays, not maps: one
-   * entry per request at up to hundreds of requests a second.
-   */
-  private pendingIssuedAt: number[] = [];
-  private pendingOutcome: (Outcome | undefined)[] = [];
-  private head = 0;
-  private frontier = 1;
+  /** Outcomes waiting for every earlier request to complete, folded in issue order. */
+  private readonly order = new IssueOrder<Outcome>((o, issuedAtUs) => this.fold(o, issuedAtUs));
   private unreachable = 0;
   private unreachableSinceUs = 0;
   private unreachableError: EtcdError | undefined;
@@ -104,23 +96,20 @@ class KindStats {
 
   /** A request was issued now; returns its sequence number. */
   issue(): number {
-    const seq = ++this.issued;
-    this.pendingIssuedAt.push(this.sim.now);
-    this.pendingOutcome.push(undefined);
-    return seq;
+    this.issued++;
+    return this.order.issue(this.sim.now);
   }
 
   /** Request `seq` completed. */
   complete(seq: number, r: Result<unknown>): void {
-    const at = this.head + (seq - this.frontier);
-    if (seq < this.frontier || at >= this.pendingOutcome.length || this.pendingOutcome[at] !== undefined)
-      return;
-    const issuedAt = this.pendingIssuedAt[at]!;
+    const issuedAt = this.order.issuedAtOf(seq);
+    if (issuedAt === undefined) return;
+    let outcome: Outcome;
     if (r.ok) {
       this.ok++;
       const latency = this.sim.now - issuedAt;
       this.record(latency);
-      this.pendingOutcome[at] =
+      outcome =
         latency <= this.slowUs
           ? SUCCESS
           : {
@@ -133,25 +122,9 @@ class KindStats {
     } else {
       this.failed++;
       this.errors.set(r.error.code, (this.errors.get(r.error.code) ?? 0) + 1);
-      this.pendingOutcome[at] = { ok: false, error: r.error };
+      outcome = { ok: false, error: r.error };
     }
-    // Fold every outcome whose predecessors have all completed, in issue order.
-    const outcomes = this.pendingOutcome;
-    while (this.head < outcomes.length) {
-      const o = outcomes[this.head];
-      if (o === undefined) break;
-      const issued = this.pendingIssuedAt[this.head]!;
-      outcomes[this.head] = undefined;
-      this.head++;
-      this.frontier++;
-      this.fold(o, issued);
-    }
-    // Compacted in bulk: shrinking an array in place on every completion costs more than this.
-    if (this.head >= COMPACT_AT) {
-      this.pendingOutcome = outcomes.slice(this.head);
-      this.pendingIssuedAt = this.pendingIssuedAt.slice(this.head);
-      this.head = 0;
-    }
+    this.order.complete(seq, outcome);
   }
 
   private fold(o: Outcome, atUs: number): void {

@@ -12,12 +12,12 @@ import type { ApiStatus } from "../../src/kube/api/status.js";
 import { OK, transport } from "../../src/kube/api/status.js";
 import { APISERVER_PORT, type ToClient, type ToServer } from "../../src/kube/api/wire.js";
 import type { ApiEndpoint } from "../../src/kube/client/endpoint.js";
-import { IssueOrder } from "../../src/kube/dataplane/issue-order.js";
 import { ApiProbe } from "../../src/kube/dataplane/probes.js";
 import { ProcessScope } from "../../src/kube/process-scope.js";
 import { constant } from "../../src/sim/distribution.js";
 import { Simulation } from "../../src/sim/simulation.js";
 import { MILLISECOND, MINUTE, SECOND } from "../../src/sim/time.js";
+import { IssueOrder } from "../../src/util/issue-order.js";
 import { kubeHarness } from "./harness.js";
 
 const INTERVAL = SECOND;

@@ -22,6 +22,7 @@ import type { Network } from "../../infra/network.js";
 import type { Vm } from "../../infra/vm.js";
 import type { Rng } from "../../sim/rng.js";
 import type { Micros } from "../../sim/time.js";
+import { IssueOrder } from "../../util/issue-order.js";
 import type { ApiRequest } from "../api/request.js";
 import { type ApiStatus, OK } from "../api/status.js";
 import { ApiClient, type ClientSettings } from "../client/client.js";
@@ -29,7 +30,6 @@ import type { ApiEndpoint } from "../client/endpoint.js";
 import type { ContainerRuntime } from "../node/runtime.js";
 import type { EndpointAddress } from "../objects/service.js";
 import type { ProcessScope } from "../process-scope.js";
-import { IssueOrder } from "./issue-order.js";
 import type { KubeProxy } from "./kube-proxy.js";
 
 type Emit = (kind: string, subject: string, fields: Record<string, unknown>) => void;

@@ -3,14 +3,14 @@
  * time, so an availability measure can answer "would a request issued at this instant succeed?"
  * rather than "did a request end badly at this instant?". Requests overlap and complete out of
  * order (a request that hangs until its 5 s timeout completes after requests issued after it), so
- * an outcome waits until every earlier request has completed. The etcd workload's availability
- * (src/etcd/workload.ts, `KindStats`) follows the same rule; docs/kubernetes.md, "Data plane and
- * probes", describes what it means for the API probe.
+ * an outcome waits until every earlier request has completed. Used by the etcd workload's
+ * availability (src/etcd/workload.ts, docs/etcd.md "Client and workload") and the API probe
+ * (src/kube/dataplane/probes.ts, docs/kubernetes.md "Data plane and probes").
  *
  * Every issued request must complete once (requests with a timeout always do), or later outcomes
  * wait for it forever.
  */
-import type { Micros } from "../../sim/time.js";
+import type { Micros } from "../sim/time.js";
 
 /** Entries folded at the front of the pending arrays before they are compacted. */
 const COMPACT_AT = 256;
@@ -34,6 +34,17 @@ export class IssueOrder<T> {
     this.issuedAtUs.push(nowUs);
     this.outcomes.push(undefined);
     return ++this.issued;
+  }
+
+  /**
+   * When request `seq` was issued, while it is outstanding; undefined once it completed (or for a
+   * number never issued), so a caller can ignore a second completion before counting it.
+   */
+  issuedAtOf(seq: number): Micros | undefined {
+    const at = this.head + (seq - this.frontier);
+    if (seq < this.frontier || at >= this.outcomes.length || this.outcomes[at] !== undefined)
+      return undefined;
+    return this.issuedAtUs[at];
   }
 
   /**
