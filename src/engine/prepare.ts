@@ -8,8 +8,9 @@
 import { dirname } from "node:path";
 import { compileExperiment } from "../scenario/compile.js";
 import type { InputError } from "../scenario/errors.js";
-import { ExperimentSchema } from "../scenario/experiment-schema.js";
+import { type ExperimentDocument, ExperimentSchema } from "../scenario/experiment-schema.js";
 import { loadYamlFile } from "../scenario/load.js";
+import type { Locate } from "../scenario/locate.js";
 import { type LoadedModel, loadModel, modelParameters } from "../scenario/models.js";
 import type { ExperimentPlan } from "../scenario/plan.js";
 import { Simulation } from "../sim/simulation.js";
@@ -28,8 +29,9 @@ import { installKubeSignals } from "../world/kube-signals.js";
 import { installKubeLayer } from "../world/kube-world.js";
 import { installOpenshiftLayer } from "../world/openshift-world.js";
 import type { ParameterSet } from "../world/parameter-set.js";
+import { findParameter } from "../world/parameters.js";
 import type { World } from "../world/world.js";
-import { expectedParameterValue } from "./parameter-words.js";
+import { overrideMayShapeWorld, overrideWords } from "./parameter-words.js";
 import { worldResolvers } from "./resolvers.js";
 
 export { worldResolvers } from "./resolvers.js";
@@ -70,37 +72,36 @@ export function prepareRun(path: string, options: PrepareOptions = {}): PrepareR
   const { params, errors } = modelParameters(model.model);
   if (errors.length > 0) return { ok: false, errors };
 
+  // Keys whose override was refused: the world below is built without them.
+  const refused: string[] = [];
   for (const [key, value] of Object.entries(doc.spec.set ?? {})) {
     const problem = params.override(key, value, "experiment", path);
     if (problem) {
-      const at = loaded.locate(["spec", "set", key], "key");
-      errors.push({
-        file: path,
-        ...at,
-        path: ["spec", "set", key],
-        message: problem.message,
-        expected: expectedParameterValue(problem.key),
-        hint: problem.hint,
-      });
+      refused.push(problem.key);
+      const words = overrideWords(problem);
+      // An unknown name is pointed at by its key, a bad value by the value.
+      const at = loaded.locate(["spec", "set", key], findParameter(key) === undefined ? "key" : undefined);
+      errors.push({ file: path, ...at, path: ["spec", "set", key], ...words });
     }
   }
   for (const o of options.overrides ?? []) {
     const problem = params.override(o.key, o.value, "command line", "--set");
     if (problem) {
+      refused.push(problem.key);
       errors.push({
         file: "<command line>",
         line: 0,
         col: 0,
         path: ["--set", o.key],
-        message: problem.message,
-        expected: expectedParameterValue(problem.key),
-        hint: problem.hint,
+        ...overrideWords(problem),
       });
     }
   }
+  let etcdRefuses = false;
   if (model.model.document.spec.layers.includes("etcd")) {
     const etcdProblem = checkEtcdParameters(params);
     if (etcdProblem !== undefined) {
+      etcdRefuses = true;
       errors.push({
         file: path,
         ...loaded.locate(["spec"], "key"),
@@ -110,7 +111,16 @@ export function prepareRun(path: string, options: PrepareOptions = {}): PrepareR
       });
     }
   }
-  if (errors.length > 0) return { ok: false, errors };
+  if (errors.length > 0) {
+    // The steps and expectations are still checked, against the model without the refused
+    // values, when those values cannot change which names the world has: a bad `lb.inter` says
+    // nothing about whether `cp-7` exists, a bad `topology.controlPlanes` does
+    // (docs/experiment-format.md, "When a file is wrong").
+    if (!etcdRefuses && !refused.some(overrideMayShapeWorld)) {
+      errors.push(...laterProblems(doc, loaded.locate, path, params, model.model));
+    }
+    return { ok: false, errors };
+  }
 
   const seed = options.seed ?? doc.spec.seed ?? 1;
   const memory = new MemorySink();
@@ -122,6 +132,28 @@ export function prepareRun(path: string, options: PrepareOptions = {}): PrepareR
   const compiled = compileExperiment(doc, loaded.locate, worldResolvers(world), path);
   if (!compiled.ok) return compiled;
   return { ok: true, run: { plan: compiled.plan, model: model.model, params, sim, world, memory, seed } };
+}
+
+/**
+ * The problems of the steps, triggers and expectations (targets, conditions, timing) against a
+ * world built from `params`, for reporting together with parameter problems. The world is only
+ * built to be asked for names; if building it fails, nothing more is said.
+ */
+function laterProblems(
+  doc: ExperimentDocument,
+  locate: Locate,
+  path: string,
+  params: ParameterSet,
+  model: LoadedModel,
+): InputError[] {
+  let world: World;
+  try {
+    world = buildWorld(new Simulation({ seed: 1, trace: new Trace() }), params, model);
+  } catch {
+    return [];
+  }
+  const compiled = compileExperiment(doc, locate, worldResolvers(world), path);
+  return compiled.ok ? [] : compiled.errors;
 }
 
 /** Builds the layers a model asks for. */

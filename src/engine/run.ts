@@ -4,6 +4,7 @@
  * expectation verdicts) from the trace.
  */
 import { evaluateExpectations, recoveredAt } from "../observe/expectations.js";
+import { emitInitialLaneStates } from "../observe/lanes.js";
 import { LiveSignals } from "../observe/live.js";
 import { computeMetrics, metricKey, metricSpecs } from "../observe/metrics.js";
 import { mapSeries, windows } from "../observe/series.js";
@@ -42,6 +43,8 @@ export function executeRun(prepared: PreparedRun, options: RunOptions = {}): Run
   // Let the world settle at 0 s (initial boots, listeners) before the experiment begins; the
   // timeline shows what happens from `run.start` on.
   sim.runUntil(0);
+  // Every Node and Machine gets a state lane in the reports from 0 s (src/observe/lanes.ts).
+  emitInitialLaneStates(sim, world, prepared.memory.records);
   sim.emit("run.start", "run", {
     experiment: plan.name,
     model: prepared.model.name,

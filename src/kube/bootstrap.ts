@@ -5,13 +5,15 @@
  * `kubernetes` Service, kubeadm's bootstrap token and the signed `cluster-info`, and the workload
  * (seed 003: `nginx` Deployment with 3 replicas and a NodePort Service on 31000) with its
  * ReplicaSet, Running pods spread over the workers, and Endpoints; then the profile's add-on
- * Deployments (CoreDNS, CSI controller, …), mostly on the first control plane.
+ * Deployments (CoreDNS, CSI controller, …), mostly on the first control plane; last, the mirror pods
+ * of the control planes' static pods, Running and Ready since the cluster was made.
  */
 import type { Rng } from "../sim/rng.js";
 import { HOUR, type Micros } from "../sim/time.js";
 import { jwsSignature } from "./controllers/bootstrap.js";
 import { templateHash } from "./controllers/deployment.js";
 import { newUid, randomString } from "./names.js";
+import { settledMirrorPod } from "./node/mirror-pods.js";
 import type { Container } from "./node/runtime.js";
 import {
   healthyNodeConditions,
@@ -44,6 +46,8 @@ export interface InitialNode {
   readonly zone?: string;
   /** Allocates a pod IP on this node. */
   readonly allocateIp: () => string;
+  /** Its static pod manifests (kubeadm control plane), whose mirror pods exist already. */
+  readonly staticPods?: readonly string[];
 }
 
 /** The initial objects and containers. */
@@ -248,6 +252,23 @@ export function initialCluster(
     objects.push({ ...makeEndpoints(name, w.namespace, born, uid()), addresses });
   }
   addSystemDeployments(settings, nodes, objects, containers, born, tolerations, rng);
+  // Last, so the names drawn before them do not depend on the layout.
+  for (const n of nodes) {
+    const nodeUid = objects.find((o) => o.kind === "Node" && o.metadata.name === n.name)?.metadata.uid ?? "";
+    for (const staticName of n.staticPods ?? []) {
+      objects.push(
+        settledMirrorPod({
+          staticName,
+          node: n.name,
+          nodeUid,
+          hostIP: n.address,
+          version,
+          createdAtUs: born,
+          uid: uid(),
+        }),
+      );
+    }
+  }
   return { objects, containers, token: `${tokenId}.${tokenSecret}` };
 }
 

@@ -440,6 +440,7 @@ export class KubeCluster {
         podCIDR: `10.244.${i}.0/24`,
         ...(z !== undefined ? { zone: z } : {}),
         allocateIp: () => this.runtime(name)!.allocateIp(),
+        staticPods: [...(this.manifests.get(name) ?? [])],
       };
     });
     const init = initialCluster(s, nodes, this.o.sim.rng.stream("kube/bootstrap"), this.o.sim.now);

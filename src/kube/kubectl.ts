@@ -15,6 +15,7 @@ import { SECOND } from "../sim/time.js";
 import type { ApiRequest, ApiResponse } from "./api/request.js";
 import type { ApiStatus } from "./api/status.js";
 import type { ApiClient } from "./client/client.js";
+import { isMirrorPod } from "./node/mirror-pods.js";
 import type { AnyObject, Deployment, Node, Pod, ReplicaSet } from "./objects/index.js";
 import { getDeployments, getNodes, getPods, getReplicaSets } from "./printers/get.js";
 import { parseResourceName, type Resource } from "./storage/resources.js";
@@ -147,7 +148,8 @@ export class Kubectl {
     this.setUnschedulable(inv, node, true, () => {
       inv.print(`node/${node} cordoned`);
       inv.call({ verb: "list", resource: "pods", fieldNodeName: node }, (res) => {
-        const pods = (res.items ?? []) as Pod[];
+        // Mirror pods are skipped: the kubelet would only recreate them (kubectl drain's mirror filter).
+        const pods = ((res.items ?? []) as Pod[]).filter((p) => !isMirrorPod(p));
         const waiting = new Map<string, Pod>();
         let left = pods.length;
         if (left === 0) {

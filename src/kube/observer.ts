@@ -19,6 +19,7 @@
  */
 import type { WatchEventType } from "./api/request.js";
 import type { CacheListener } from "./apiserver/watch-cache.js";
+import { isMirrorPod } from "./node/mirror-pods.js";
 import type { AnyObject, Deployment, Node, Pod } from "./objects/index.js";
 import { controllerOf, objectKey } from "./objects/meta.js";
 import { nodeReadyStatus, TAINT_NOT_READY, TAINT_UNREACHABLE } from "./objects/node.js";
@@ -187,7 +188,8 @@ export class ClusterObserver implements CacheListener {
         const owner = controllerOf(cur);
         this.out("kube.pod.created", key, { ...base, owner: owner ? `${owner.kind}/${owner.name}` : "" });
       }
-      if (cur.spec.nodeName !== "" && (fresh || old!.spec.nodeName === "")) {
+      // Mirror pods are created bound to their node: nothing schedules them.
+      if (cur.spec.nodeName !== "" && (fresh || old!.spec.nodeName === "") && !isMirrorPod(cur)) {
         this.out("kube.pod.scheduled", key, { ...base, node: cur.spec.nodeName });
       }
       const phaseChanged =

@@ -200,7 +200,11 @@ function describeSpan(series: Series<boolean>, from: number): string {
   return "";
 }
 
-/** Durations in verdicts are read by people: millisecond precision is plenty. */
+/**
+ * Times in verdicts are read by people: millisecond precision is plenty. Cut to the millisecond,
+ * not rounded, as the timeline's clock (formatClock) and every clock does, so the same instant
+ * reads the same in both (107 002 579 µs: `01:47.002` and `1m47.002s`).
+ */
 function fmt(us: number): string {
-  return formatDuration(Math.round(us / 1000) * 1000);
+  return formatDuration(Math.floor(us / 1000) * 1000);
 }

@@ -3,7 +3,8 @@ import { formatDuration } from "../sim/time.js";
 import { describeKind } from "./describe.js";
 
 const s = (v: unknown): string => (typeof v === "string" ? v : JSON.stringify(v));
-const ms = (v: unknown): string => formatDuration(Math.round(Number(v) / 1000) * 1000);
+/** To the millisecond, cut as the timeline's clock is (src/observe/expectations.ts does the same). */
+const ms = (v: unknown): string => formatDuration(Math.floor(Number(v) / 1000) * 1000);
 
 describeKind("wait.started", (r) => ({
   tone: "step",
@@ -15,7 +16,12 @@ describeKind("wait.met", (r) => ({
 }));
 describeKind("wait.timedOut", (r) => ({
   tone: r.onTimeout === "continue" ? "change" : "violation",
-  text: `waitFor ${s(r.condition)}: timed out after ${ms(r.waitedUs)}${r.onTimeout === "continue" ? ", continuing" : ""}`,
+  // A wait without a timeout that the end of the run cut short did not time out: it was still
+  // waiting, as its verdict says (src/observe/expectations.ts).
+  text:
+    r.reason === "end of run"
+      ? `waitFor ${s(r.condition)}: still waiting when the run ended (after ${ms(r.waitedUs)})`
+      : `waitFor ${s(r.condition)}: timed out after ${ms(r.waitedUs)}${r.onTimeout === "continue" ? ", continuing" : ""}`,
 }));
 describeKind("step.late", (r) => ({
   tone: "detail",

@@ -4,10 +4,13 @@
  * shows as IS LEADER), each node's Ready condition as `kubectl get nodes` shows it
  * (`kube.node.ready`: Ready, NotReady, Unknown), and each Cluster API Machine's phase
  * (`capi.machine.phase`: Pending, Provisioning, Provisioned, Running, Deleting, Failed, Deleted).
- * The layers that own these records may move their entries next to their describers.
+ * Nodes and Machines that exist when the run starts open their lane with their state then
+ * (`lane.initial` records of `node[].condition` and `machine[].phase`, src/observe/lanes.ts), so
+ * every one has a lane even if nothing happens to it. The layers that own these records may move
+ * their entries next to their describers.
  */
 
-import { registerStateKind } from "./state-tracks.js";
+import { registerInitialState, registerStateKind } from "./state-tracks.js";
 import { GROUP } from "./state-tracks-infra.js";
 
 const text = (v: unknown): string => (typeof v === "string" ? v : String(v));
@@ -31,6 +34,11 @@ registerStateKind("kube.node.ready", (r) => ({
   state: nodeStatus(r.status),
   ...(typeof r.from === "string" && r.from !== "" ? { previous: nodeStatus(r.from) } : {}),
 }));
+registerInitialState("node[].condition", (node, status) => ({
+  group: GROUP.nodes,
+  track: node,
+  state: nodeStatus(status),
+}));
 registerStateKind("kube.node.deleted", (r) => ({
   group: GROUP.nodes,
   track: typeof r.node === "string" ? r.node : r.subject,
@@ -42,4 +50,9 @@ registerStateKind("capi.machine.phase", (r) => ({
   track: r.subject,
   state: text(r.to),
   ...(typeof r.from === "string" && r.from !== "" ? { previous: r.from } : {}),
+}));
+registerInitialState("machine[].phase", (machine, phase) => ({
+  group: GROUP.machines,
+  track: machine,
+  state: text(phase),
 }));

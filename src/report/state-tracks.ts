@@ -5,6 +5,7 @@
  * registers its record kinds here, as it registers its timeline words in describe.ts; the Perfetto
  * trace, the run JSON (`states`) and the HTML report all read the spans from this one place.
  */
+import { INITIAL_STATE_KIND } from "../observe/lanes.js";
 import type { TraceRecord } from "../sim/trace.js";
 
 /** A record's effect on one lane. */
@@ -49,6 +50,23 @@ export function registerStateKind(kind: string, mapper: StateMapper): void {
 export function registerTrackGroup(group: string): void {
   if (!groupOrder.includes(group)) groupOrder.push(group);
 }
+
+/** Reads a lane's first state from a signal's value at the start; undefined: no lane. */
+export type InitialStateMapper = (subject: string, value: unknown) => TrackState | undefined;
+
+const initialMappers = new Map<string, InitialStateMapper>();
+
+/**
+ * Registers how the start value of `signal` (a {@link INITIAL_STATE_KIND} record, written for
+ * every Node and Machine when the run starts: src/observe/lanes.ts) opens a lane.
+ */
+export function registerInitialState(signal: string, mapper: InitialStateMapper): void {
+  initialMappers.set(signal, mapper);
+}
+
+registerStateKind(INITIAL_STATE_KIND, (r) =>
+  typeof r.signal === "string" ? initialMappers.get(r.signal)?.(r.subject, r.value) : undefined,
+);
 
 /** The lane change a record makes, if any. */
 export function trackStateOf(r: TraceRecord): TrackState | undefined {

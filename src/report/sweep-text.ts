@@ -13,6 +13,7 @@ import type {
   MeasureSummary,
   SweepSummary,
 } from "../sweep/summary.js";
+import { count } from "./plural.js";
 import { shellCommand } from "./shell-quote.js";
 
 /** Failing seeds listed in full up to this many; the JSON summary always lists all. */
@@ -26,8 +27,8 @@ export function renderSweepText(s: SweepSummary): string {
   const seeds = combos > 0 ? s.plannedRuns / combos : 0;
   out.push(
     chalk.dim(
-      `seeds ${s.seeds} (${seeds}) × ${combos} combination${combos === 1 ? "" : "s"} = ${s.plannedRuns} runs` +
-        (s.runs < s.plannedRuns ? ` — incomplete: ${s.runs} of ${s.plannedRuns} runs done` : ""),
+      `seeds ${s.seeds} (${seeds}) × ${count(combos, "combination")} = ${count(s.plannedRuns, "run")}` +
+        (s.runs < s.plannedRuns ? ` — incomplete: ${s.runs} of ${count(s.plannedRuns, "run")} done` : ""),
     ),
   );
   for (const set of s.set) out.push(chalk.dim(`  set ${set.key} = ${set.text}`));
@@ -45,7 +46,7 @@ function combinationLines(s: SweepSummary, c: CombinationSummary): string[] {
   const incomplete = c.runs < c.plannedRuns ? `, ${c.plannedRuns - c.runs} not run yet` : "";
   out.push(
     chalk.bold(`combination ${c.label}`) +
-      chalk.dim(`  (${c.runs} runs, ${c.passedRuns} passed everything${incomplete})`),
+      chalk.dim(`  (${count(c.runs, "run")}, ${c.passedRuns} passed everything${incomplete})`),
   );
   const rows: string[][] = [["", "p50", "p90", "p99", "max", ""]];
   for (const a of c.availability) rows.push(measureRow(`${a.name} unavailable`, a));
@@ -62,7 +63,7 @@ function combinationLines(s: SweepSummary, c: CombinationSummary): string[] {
   if (c.findings.runs > 0) {
     out.push(
       chalk.red(
-        `  invariants broken in ${c.findings.runs} of ${c.runs} runs: seeds ${listSeeds(c.findings.seeds)}`,
+        `  invariants broken in ${c.findings.runs} of ${count(c.runs, "run")}: seeds ${listSeeds(c.findings.seeds)}`,
       ),
     );
     out.push(chalk.dim(`      re-run: ${rerun(s, c, c.findings.seeds[0]!)}`));
@@ -72,14 +73,16 @@ function combinationLines(s: SweepSummary, c: CombinationSummary): string[] {
     c.holds
       ? chalk.green(`  verdict: holds in every seed (${c.runs}/${c.plannedRuns})`)
       : c.runs < c.plannedRuns && failing === 0
-        ? chalk.yellow(`  verdict: no failure yet, but only ${c.runs} of ${c.plannedRuns} runs are done`)
-        : chalk.red(`  verdict: does not hold — fails in ${failing} of ${c.runs} seeds`),
+        ? chalk.yellow(
+            `  verdict: no failure yet, but only ${c.runs} of ${count(c.plannedRuns, "run")} are done`,
+          )
+        : chalk.red(`  verdict: does not hold — fails in ${failing} of ${count(c.runs, "seed")}`),
   );
   return out;
 }
 
 function expectationLines(s: SweepSummary, c: CombinationSummary, e: ExpectationSummary): string[] {
-  const rate = `holds in ${e.holds}/${e.runs} seeds`;
+  const rate = `holds in ${e.holds}/${count(e.runs, "seed")}`;
   if (e.failingSeeds.length === 0) return [`    ${chalk.green("PASS")} ${e.that}: ${e.expected} — ${rate}`];
   const worst = e.worst ? ` — worst: seed ${e.worst.seed}, observed ${e.worst.observed}` : "";
   return [
@@ -91,7 +94,7 @@ function expectationLines(s: SweepSummary, c: CombinationSummary, e: Expectation
 function verdictLine(s: SweepSummary): string {
   if (s.passed) {
     return chalk.green.bold(
-      `VERDICT: holds — every expectation held in all ${s.runs} runs (${s.combinations.length} combination${s.combinations.length === 1 ? "" : "s"})`,
+      `VERDICT: holds — every expectation held in ${s.runs === 1 ? "the 1 run" : `all ${s.runs} runs`} (${count(s.combinations.length, "combination")})`,
     );
   }
   const failing = s.combinations.filter((c) => !c.holds);

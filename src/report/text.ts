@@ -7,6 +7,7 @@ import chalk from "chalk";
 import { formatClock, formatDuration } from "../sim/time.js";
 import type { RunResult } from "../world/result.js";
 import type { Tone } from "./describe.js";
+import { count } from "./plural.js";
 import { timelineEntries } from "./timeline.js";
 
 const TONE_STYLE: Readonly<Record<Tone, (s: string) => string>> = {
@@ -56,12 +57,13 @@ export function renderText(result: RunResult): string {
 export function summaryLines(result: RunResult): string[] {
   const out: string[] = [chalk.bold("summary")];
   out.push(`  simulated ${formatDuration(result.durationUs)}, ${result.eventsProcessed} events`);
+  // Times are cut to the millisecond, as the clocks of the timeline and the verdicts are.
   for (const a of result.availability) {
     const windows = a.windows.map((w) => `${formatClock(w.from)}–${formatClock(w.to)}`).join(", ");
     const text =
       a.unavailableUs === 0
         ? chalk.green("always available")
-        : chalk.red(`unavailable ${formatDuration(Math.round(a.unavailableUs / 1000) * 1000)}`) +
+        : chalk.red(`unavailable ${formatDuration(Math.floor(a.unavailableUs / 1000) * 1000)}`) +
           chalk.dim(` (${windows})`);
     out.push(`  ${a.name.padEnd(10)} ${text}`);
   }
@@ -71,7 +73,7 @@ export function summaryLines(result: RunResult): string[] {
       `  ${"recovery".padEnd(10)} ${
         m.recoveryUs === null
           ? chalk.red("not recovered by the end of the run")
-          : `complete ${formatDuration(Math.round(m.recoveryUs / 1000) * 1000)} after the first step`
+          : `complete ${formatDuration(Math.floor(m.recoveryUs / 1000) * 1000)} after the first step`
       }`,
     );
   }
@@ -101,9 +103,9 @@ export function summaryLines(result: RunResult): string[] {
   const passed = result.expectations.filter((e) => e.passed).length;
   out.push(
     result.passed
-      ? chalk.green.bold(`PASSED (${passed}/${result.expectations.length} expectations)`)
+      ? chalk.green.bold(`PASSED (${passed}/${count(result.expectations.length, "expectation")})`)
       : chalk.red.bold(
-          `FAILED (${passed}/${result.expectations.length} expectations${result.findings.length ? `, ${result.findings.length} invariant violations` : ""})`,
+          `FAILED (${passed}/${count(result.expectations.length, "expectation")}${result.findings.length ? `, ${count(result.findings.length, "invariant violation")}` : ""})`,
         ),
   );
   return out;

@@ -88,13 +88,19 @@ export function modelParameters(model: LoadedModel): { params: ParameterSet; err
   for (const [key, entry] of Object.entries(model.document.spec.parameters)) {
     const problem = params.override(key, entry.value, "model", entry.source);
     if (problem) {
-      const at = model.locate(["spec", "parameters", key], "key");
+      // An unknown name is pointed at by its key, a bad value by the value; the path in front of
+      // the message already names the parameter, so the message does not repeat it.
+      const unknown = problem.message.startsWith("unknown parameter");
+      const path = unknown ? ["spec", "parameters", key] : ["spec", "parameters", key, "value"];
+      const at = model.locate(path, unknown ? "key" : undefined);
       errors.push({
         file: model.file,
         line: at.line,
         col: at.col,
-        path: ["spec", "parameters", key],
-        message: problem.message,
+        path,
+        message: problem.message.startsWith(`${key}: `)
+          ? problem.message.slice(key.length + 2)
+          : problem.message,
         hint: problem.hint,
       });
     }

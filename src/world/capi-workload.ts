@@ -16,9 +16,9 @@
  *   endpoint, `member add --learner` / `member promote` against the existing members, then the etcd
  *   unit and the node's units on the VM (capi-node-join.ts).
  *
- * The static control-plane Pods are not API objects in the Kubernetes layer, so KCP's Pod
- * conditions are read from the node's container runtime (the etcd member from its systemd unit),
- * which is what the mirror Pods would report while the Node is reachable.
+ * KCP's Pod conditions are read from the node's container runtime (the etcd member from its
+ * systemd unit) rather than from the mirror Pods, which report the same while the Node is
+ * reachable; drains skip the mirror Pods.
  */
 
 import type { JoinEnvironment } from "../capi/bootstrap/join-environment.js";
@@ -40,6 +40,7 @@ import type { ApiResponse } from "../kube/api/request.js";
 import { ApiClient } from "../kube/client/client.js";
 import { Informer } from "../kube/client/informer.js";
 import { randomString } from "../kube/names.js";
+import { isMirrorPod } from "../kube/node/mirror-pods.js";
 import { StaticPods } from "../kube/node/static-pods.js";
 import { makeLease, makeSecret } from "../kube/objects/build.js";
 import { BOOTSTRAP_TOKEN_SECRET_TYPE, JWS_KEY_PREFIX } from "../kube/objects/config.js";
@@ -294,6 +295,8 @@ export class CapiWorkloadBinding implements WorkloadClusterApi, JoinEnvironment 
       if (res.status.code !== 200) return done({ ok: false, error: statusError(res) });
       const now = this.sim.now;
       const pods = ((res.items ?? []) as Pod[]).filter((p) => {
+        // Mirror pods are skipped, as CAPI's drain does (kubectl drain's mirror pod filter).
+        if (isMirrorPod(p)) return false;
         const del = p.metadata.deletionTimestampUs;
         // Unreachable Node: Pods whose deletion started long enough ago are ignored.
         const skip = options.skipDeletedOlderThanUs;

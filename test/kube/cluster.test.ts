@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { isMirrorPod } from "../../src/kube/node/mirror-pods.js";
 import type { Node, Pod } from "../../src/kube/objects/index.js";
 import { nodeReadyStatus } from "../../src/kube/objects/node.js";
 import { isPodReady } from "../../src/kube/objects/pod.js";
@@ -18,8 +19,13 @@ describe("a settled kubeadm cluster on the fake etcd", () => {
       ["worker-1", "True"],
       ["worker-2", "True"],
     ]);
-    const pods = h.cluster.observer.objects<Pod>("pods");
+    const all = h.cluster.observer.objects<Pod>("pods");
+    const pods = all.filter((p) => p.metadata.namespace === "default");
     expect(pods).toHaveLength(3);
+    // The control planes' static pods show as mirror pods (9), Running and Ready since the start.
+    expect(all.filter((p) => p.metadata.namespace === "kube-system")).toHaveLength(9);
+    expect(all.filter(isMirrorPod).every((p) => isPodReady(p) && p.status.phase === "Running")).toBe(true);
+    expect(h.sink.records.filter((r) => r.kind.startsWith("kube.pod"))).toEqual([]);
     expect(pods.every((p) => isPodReady(p) && p.status.phase === "Running")).toBe(true);
     expect(new Set(pods.map((p) => p.spec.nodeName))).toEqual(new Set(["worker-0", "worker-1", "worker-2"]));
     const leaders = h.sink.records

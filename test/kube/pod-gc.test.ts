@@ -4,7 +4,9 @@
  * live GET before force-deleting its pods).
  */
 import { describe, expect, it } from "vitest";
+import { isMirrorPod } from "../../src/kube/node/mirror-pods.js";
 import type { Pod } from "../../src/kube/objects/index.js";
+import { isPodReady } from "../../src/kube/objects/pod.js";
 import { MINUTE, SECOND } from "../../src/sim/time.js";
 import { kubeHarness } from "./harness.js";
 
@@ -18,8 +20,17 @@ describe("pod garbage collector", () => {
     h.sim.runUntil(8 * MINUTE);
     const podsOn = (node: string) =>
       h.cluster.observer.objects<Pod>("pods").filter((p) => p.spec.nodeName === node);
-    expect(podsOn("cp-0").length).toBeGreaterThan(0);
-    expect(podsOn("cp-0").every((p) => p.metadata.deletionTimestampUs !== undefined)).toBe(true);
+    const evictable = (node: string) => podsOn(node).filter((p) => !isMirrorPod(p));
+    expect(evictable("cp-0").length).toBeGreaterThan(0);
+    expect(evictable("cp-0").every((p) => p.metadata.deletionTimestampUs !== undefined)).toBe(true);
+    // The mirror pods tolerate every NoExecute taint: not evicted, only marked not ready.
+    const mirrors = podsOn("cp-0").filter(isMirrorPod);
+    expect(mirrors.map((p) => p.metadata.name).sort()).toEqual([
+      "kube-apiserver-cp-0",
+      "kube-controller-manager-cp-0",
+      "kube-scheduler-cp-0",
+    ]);
+    expect(mirrors.some((p) => p.metadata.deletionTimestampUs !== undefined || isPodReady(p))).toBe(false);
     const onWorker = podsOn("worker-0").length;
     expect(onWorker).toBeGreaterThan(0);
     // Cluster API would delete the Node object; here the admin does.
@@ -33,6 +44,8 @@ describe("pod garbage collector", () => {
     const gc = h.since(deletedAt, "kube.pod.gc");
     expect(gc.length).toBeGreaterThan(0);
     expect(gc.every((r) => r.node === "cp-0")).toBe(true);
+    // Mirror pods of the deleted node go with the others (the kubelet is not there to recreate them).
+    expect(gc.filter((r) => String(r.pod).startsWith("kube-"))).toHaveLength(3);
     // The powered-off worker still has its Node object: its pods stay (Terminating).
     h.sim.runUntil(h.sim.now + 2 * MINUTE);
     expect(podsOn("worker-0").length).toBe(onWorker);

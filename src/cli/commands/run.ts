@@ -18,7 +18,7 @@ import { writeStdout } from "../stdout.js";
 
 interface RunArgs {
   file: string;
-  seed?: number;
+  seed?: string | string[];
   until?: string;
   set?: string[];
   format: string;
@@ -36,7 +36,8 @@ export function runCommand(setExit: (code: number) => void): CommandModule<objec
       y
         .positional("file", { type: "string", demandOption: true, describe: "Experiment file (YAML)" })
         .option("seed", {
-          type: "number",
+          // Read as text, so a refusal can echo what was typed (a number option turns `abc` into NaN).
+          type: "string",
           describe: "Seed of the run (default: the file's spec.seed, else 1)",
         })
         .option("until", { type: "string", describe: "Stop at this simulated time (e.g. 10m)" })
@@ -72,6 +73,7 @@ export function runCommand(setExit: (code: number) => void): CommandModule<objec
         overrides: parseOverrides(args.set),
       });
       if (!prepared.ok) throw inputFailure(prepared.errors);
+      checkInstants(args.at ?? [], instants, prepared.run.plan.durationUs, untilUs);
       if (args.perfetto !== undefined) checkOutputFile("--perfetto", args.perfetto);
       const sink = args.trace !== undefined ? openTrace(args.trace) : undefined;
       const snapshots: string[] = [];
@@ -101,10 +103,17 @@ export function runCommand(setExit: (code: number) => void): CommandModule<objec
   };
 }
 
-function checkSeed(seed: number | undefined): number | undefined {
-  if (seed === undefined) return undefined;
-  if (!Number.isInteger(seed) || seed < 0 || seed > 2 ** 32 - 1) {
-    throw new UsageError(`--seed ${seed}: expected a whole number from 0 to 4294967295`);
+/** The `--seed` as typed → the seed, or a refusal that quotes the input. */
+function checkSeed(raw: string | string[] | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  if (Array.isArray(raw))
+    throw new UsageError(`--seed given ${raw.length} times (${raw.join(", ")}); give it once`);
+  const text = raw.trim();
+  const seed = /^\d+$/.test(text) ? Number(text) : Number.NaN;
+  if (!Number.isSafeInteger(seed) || seed > 2 ** 32 - 1) {
+    throw new UsageError(
+      `--seed ${JSON.stringify(raw)}: expected a whole number from 0 to 4294967295. Hint: e.g. --seed 7; \`quorate sweep --seeds 1..100\` runs many`,
+    );
   }
   return seed;
 }
@@ -116,6 +125,30 @@ function parseInstant(text: string, flag: string): number {
     if (e instanceof DurationError) throw new UsageError(`${flag} ${text}: ${e.message}. Hint: ${e.hint}`);
     throw e;
   }
+}
+
+/**
+ * Refuses an `--at` instant the run never reaches (after `spec.duration`, or after `--until`),
+ * before anything runs: a view that would silently be missing looks like a bug.
+ */
+function checkInstants(
+  texts: readonly string[],
+  instants: readonly number[],
+  durationUs: number,
+  untilUs: number | undefined,
+): void {
+  const endUs = Math.min(durationUs, untilUs ?? durationUs);
+  const byUntil = untilUs !== undefined && untilUs < durationUs;
+  instants.forEach((atUs, i) => {
+    if (atUs <= endUs) return;
+    const end = formatDuration(endUs);
+    const hint = byUntil
+      ? `--until ${end} stops the run there; give an instant up to ${end}, or a later --until`
+      : `the run lasts ${end} (spec.duration); give an instant up to ${end}, or lengthen spec.duration`;
+    throw new UsageError(
+      `--at ${texts[i] ?? formatDuration(atUs)} is after the end of the run (${end}). Hint: ${hint}`,
+    );
+  });
 }
 
 function parseShow(text: string | undefined): string[] {

@@ -9,6 +9,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Argv, CommandModule } from "yargs";
+import { count } from "../../report/plural.js";
 import { renderSweepJson } from "../../report/sweep-json.js";
 import { renderSweepText } from "../../report/sweep-text.js";
 import { writeFileAtomic } from "../../sweep/atomic-file.js";
@@ -161,15 +162,15 @@ async function sweep(args: SweepArgs): Promise<number> {
   const ran = outcome.runs.length - outcome.resumed;
   if (!quiet && ran > 0) {
     process.stderr.write(
-      `quorate: ${ran} run${ran === 1 ? "" : "s"} in ${seconds.toFixed(1)}s ` +
-        `(${(ran / seconds).toFixed(1)} runs/s, ${workers === 0 ? "main thread" : `${workers} worker${workers === 1 ? "" : "s"}`})` +
+      `quorate: ${count(ran, "run")} in ${seconds.toFixed(1)}s ` +
+        `(${(ran / seconds).toFixed(1)} runs/s, ${workers === 0 ? "main thread" : count(workers, "worker")})` +
         (outcome.resumed > 0 ? `; ${outcome.resumed} taken over from the earlier attempt` : "") +
         "\n",
     );
   }
   if (!outcome.complete) {
     process.stderr.write(
-      `quorate: interrupted after ${outcome.runs.length} of ${plan.tasks.length} runs` +
+      `quorate: interrupted after ${outcome.runs.length} of ${count(plan.tasks.length, "run")}` +
         (outDir !== undefined
           ? `; they are saved in ${outDir} — continue with the same command and --resume\n`
           : " (nothing saved: use --out DIR to keep results)\n"),
@@ -191,7 +192,7 @@ function finishShard(plan: SweepPlan, shard: Shard, path: string, print: boolean
   }
   const combos = plan.combinations.length;
   writeStdout(
-    `shard ${shard.index}/${shard.count}: ${plan.tasks.length} runs (seeds ${formatSeeds(plan.seeds) || "none"} × ${combos} combination${combos === 1 ? "" : "s"}) in ${path}\n` +
+    `shard ${shard.index}/${shard.count}: ${count(plan.tasks.length, "run")} (seeds ${formatSeeds(plan.seeds) || "none"} × ${count(combos, "combination")}) in ${path}\n` +
       `when every shard is done: quorate sweep merge ${outDir}\n`,
   );
   return EXIT_OK;

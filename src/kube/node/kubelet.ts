@@ -12,7 +12,8 @@
  * - runs the pods bound to it (pod informer with fieldSelector spec.nodeName), reports them Running,
  *   stops the containers of terminating pods and then removes the pod object (grace period 0 with a
  *   uid precondition), and kills containers whose pod is gone;
- * - runs the static control-plane pods from its manifests (`static-pods.ts`).
+ * - runs the static control-plane pods from its manifests (`static-pods.ts`) and shows them in the
+ *   API as mirror pods (`mirror-pods.ts`).
  *
  * Stopping the kubelet stops all of this, but not the containers (`runtime.ts`).
  */
@@ -23,6 +24,7 @@ import { type Distribution, sample } from "../../sim/distribution.js";
 import type { Rng } from "../../sim/rng.js";
 import type { Micros } from "../../sim/time.js";
 import { MILLISECOND, SECOND } from "../../sim/time.js";
+import type { ApiResponse } from "../api/request.js";
 import { ApiClient, type ClientSettings } from "../client/client.js";
 import type { ApiEndpoint } from "../client/endpoint.js";
 import { Informer } from "../client/informer.js";
@@ -32,6 +34,7 @@ import type { AnyObject, Lease, Node, Pod } from "../objects/index.js";
 import { NODE_LEASE_NAMESPACE } from "../objects/lease.js";
 import { isPodReady } from "../objects/pod.js";
 import type { ProcessScope } from "../process-scope.js";
+import { isMirrorPod, MirrorPods } from "./mirror-pods.js";
 import { conditionsChanged, desiredConditions, withConditions } from "./node-status.js";
 import { creatingStatus, runningStatus } from "./pod-status.js";
 import type { ContainerRuntime } from "./runtime.js";
@@ -89,13 +92,21 @@ export class Kubelet implements Process {
   readonly client: ApiClient;
   private readonly pods: Informer<Pod>;
   private readonly staticPods: StaticPods | undefined;
+  private readonly mirrorPods: MirrorPods | undefined;
   private readonly name: string;
+  /** The Node's uid, once the kubelet has seen its Node (mirror pods' owner reference). */
+  private nodeUid: string | undefined;
+  /** The API work (registration, lease, pods) has begun; false during the settled start-up. */
+  private apiStarted = false;
   private lease: Lease | undefined;
   private lastReportUs = Number.NEGATIVE_INFINITY;
   private registered = false;
   private readonly starting = new Set<string>();
   private readonly stopping = new Set<string>();
-  private readonly statusInFlight = new Map<string, { pod: Pod; next: (cur: Pod) => Pod } | undefined>();
+  private readonly statusInFlight = new Map<
+    string,
+    { pod: Pod; next: (cur: Pod) => Pod; done: ((res: ApiResponse) => void) | undefined } | undefined
+  >();
   private readonly restarts = new Map<string, number>();
   /** Uids of the pods the informer holds (to find containers whose pod is gone). */
   private readonly knownUids = new Set<string>();
@@ -113,24 +124,44 @@ export class Kubelet implements Process {
     this.pods = new Informer<Pod>(this.client, ctx.scope, ctx.rng, { resource: "pods", nodeName: this.name });
     this.pods.addHandlers({
       added: (p) => {
+        if (isMirrorPod(p)) return this.mirrorPods?.observed(p);
         this.knownUids.add(p.metadata.uid);
         this.syncPod(p);
       },
       updated: (o, p) => {
+        if (isMirrorPod(p)) return this.mirrorPods?.observed(p);
         if (o.metadata.uid !== p.metadata.uid) this.knownUids.delete(o.metadata.uid);
         this.knownUids.add(p.metadata.uid);
         this.syncPod(p);
       },
       deleted: (p) => {
+        if (isMirrorPod(p)) return this.mirrorPods?.gone(p);
         this.knownUids.delete(p.metadata.uid);
         this.podGone(p);
       },
     });
     if (ctx.node.controlPlane || ctx.manifests().length > 0) {
-      this.staticPods = new StaticPods(ctx, ctx.settings);
+      const staticPods = new StaticPods(ctx, ctx.settings, {
+        changed: (name) => this.mirrorPods?.staticChanged(name),
+        settling: () => !this.apiStarted,
+      });
+      this.staticPods = staticPods;
+      this.mirrorPods = new MirrorPods({
+        client: this.client,
+        node: this.name,
+        hostIP: ctx.vm.address,
+        version: ctx.settings.kubeletVersion,
+        now: () => ctx.scope.now,
+        nodeUid: () => this.nodeUid,
+        podsSynced: () => this.pods.hasSynced,
+        manifests: ctx.manifests,
+        view: (name) => staticPods.view(name),
+        postStatus: (pod, next, done) => this.postStatus(pod, next, done),
+      });
     }
     const startApi = () => {
       if (!ctx.scope.alive) return;
+      this.apiStarted = true;
       this.register();
       this.pods.start();
       const s = ctx.settings;
@@ -178,6 +209,7 @@ export class Kubelet implements Process {
     );
     this.client.request({ verb: "create", resource: "nodes", body: node }, (res) => {
       if (res.status.code === 201 || res.status.reason === "AlreadyExists") {
+        if (res.status.code === 201 && res.object) this.nodeUid = res.object.metadata.uid;
         this.registered = true;
         this.scheduleNetworkReady();
         // syncNodeStatus and the lease right after registering, as the kubelet does.
@@ -265,6 +297,10 @@ export class Kubelet implements Process {
       (res) => {
         if (res.status.code !== 200 || !res.object) return;
         const node = res.object as Node;
+        if (this.nodeUid !== node.metadata.uid) {
+          this.nodeUid = node.metadata.uid;
+          this.mirrorPods?.sync();
+        }
         const desired = desiredConditions(ctx.runtime.up, ctx.runtime.networkReady(ctx.scope.now));
         const now = ctx.scope.now;
         if (
@@ -295,7 +331,8 @@ export class Kubelet implements Process {
 
   /** Periodic pod sync: retry what failed, and kill containers whose pods are gone. */
   private resync(): void {
-    for (const p of this.pods.list()) this.syncPod(p);
+    for (const p of this.pods.list()) if (!isMirrorPod(p)) this.syncPod(p);
+    this.mirrorPods?.sync();
     if (!this.pods.hasSynced) return;
     const rt = this.ctx.runtime;
     const orphans: string[] = [];
@@ -391,11 +428,14 @@ export class Kubelet implements Process {
     this.restarts.delete(pod.metadata.uid);
   }
 
-  /** Posts a pod status; while one is in flight, the newest wish waits and is sent after it. */
-  private postStatus(pod: Pod, next: (cur: Pod) => Pod): void {
+  /**
+   * Posts a pod status; while one is in flight, the newest wish waits and is sent after it (a
+   * replaced wish is never sent, and its `done` is not called).
+   */
+  private postStatus(pod: Pod, next: (cur: Pod) => Pod, done?: (res: ApiResponse) => void): void {
     const uid = pod.metadata.uid;
     if (this.statusInFlight.has(uid)) {
-      this.statusInFlight.set(uid, { pod, next });
+      this.statusInFlight.set(uid, { pod, next, done });
       return;
     }
     this.statusInFlight.set(uid, undefined);
@@ -408,10 +448,11 @@ export class Kubelet implements Process {
         subresource: "status",
         patch: (cur: AnyObject) => (cur.metadata.uid === uid ? next(cur as Pod) : undefined),
       },
-      () => {
+      (res) => {
+        done?.(res);
         const waiting = this.statusInFlight.get(uid);
         this.statusInFlight.delete(uid);
-        if (waiting) this.postStatus(waiting.pod, waiting.next);
+        if (waiting) this.postStatus(waiting.pod, waiting.next, waiting.done);
       },
       this.ctx.settings.nodeStatusUpdateFrequencyUs,
     );

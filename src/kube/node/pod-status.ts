@@ -1,7 +1,9 @@
 /**
  * Pod status as the kubelet reports it (kubernetes `pkg/kubelet/status`): ContainerCreating while the
  * sandbox and container start, then Running with Ready=True once the container runs (the model's
- * workloads have no readiness probe), with the pod IP and host IP.
+ * workloads have no readiness probe), with the pod IP and host IP. Static pods (reported through
+ * their mirror pods, `mirror-pods.ts`) use the same builders, with readiness from their probes and
+ * CrashLoopBackOff while a crashed container waits out its back-off.
  */
 import type { Micros } from "../../sim/time.js";
 import type { Pod, PodCondition } from "../objects/pod.js";
@@ -25,12 +27,18 @@ function conditions(pod: Pod, ready: boolean, now: Micros): PodCondition[] {
 }
 
 /**
- * The pod while its container is being created. A pod that ran before (its container is being
- * restarted after a reboot or a crash) stays in phase Running: the kubelet counts a waiting
- * container with a previous termination as restarting, not pending (`getPhase`,
- * pkg/kubelet/kubelet_pods.go); only a first start is Pending.
+ * The pod while its container waits (`reason`: ContainerCreating, CrashLoopBackOff). A pod that ran
+ * before (its container is being restarted after a reboot or a crash) stays in phase Running: the
+ * kubelet counts a waiting container with a previous termination as restarting, not pending
+ * (`getPhase`, pkg/kubelet/kubelet_pods.go); only a first start is Pending.
  */
-export function creatingStatus(pod: Pod, now: Micros, hostIP: string): Pod {
+export function waitingStatus(
+  pod: Pod,
+  now: Micros,
+  hostIP: string,
+  reason: string,
+  restartCount: number = pod.status.restartCount,
+): Pod {
   return {
     ...pod,
     status: {
@@ -38,21 +46,34 @@ export function creatingStatus(pod: Pod, now: Micros, hostIP: string): Pod {
       phase: pod.status.phase === "Running" ? "Running" : "Pending",
       conditions: conditions(pod, false, now),
       hostIP,
-      waitingReason: "ContainerCreating",
+      waitingReason: reason,
       startTimeUs: pod.status.startTimeUs ?? now,
+      restartCount,
     },
   };
 }
 
-/** The pod with its container running at `ip`. */
-export function runningStatus(pod: Pod, now: Micros, ip: string, hostIP: string, restartCount: number): Pod {
+/** The pod while its container is being created (see `waitingStatus`). */
+export function creatingStatus(pod: Pod, now: Micros, hostIP: string): Pod {
+  return waitingStatus(pod, now, hostIP, "ContainerCreating");
+}
+
+/** The pod with its container running at `ip`; `ready` false while a probe says it is not. */
+export function runningStatus(
+  pod: Pod,
+  now: Micros,
+  ip: string,
+  hostIP: string,
+  restartCount: number,
+  ready = true,
+): Pod {
   const { waitingReason: _w, reason: _r, ...rest } = pod.status;
   return {
     ...pod,
     status: {
       ...rest,
       phase: "Running",
-      conditions: conditions(pod, true, now),
+      conditions: conditions(pod, ready, now),
       podIP: ip,
       hostIP,
       startTimeUs: pod.status.startTimeUs ?? now,

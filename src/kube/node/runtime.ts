@@ -34,6 +34,11 @@ export class ContainerRuntime {
   private readonly containers = new Map<string, Container>();
   private readonly byIp = new Map<string, Container>();
   private readonly exitListeners: ContainerListener[] = [];
+  /**
+   * Container starts per static pod uid. containerd keeps exited containers (with their attempt
+   * number) on disk, so the kubelet's restart count survives kubelet restarts and reboots.
+   */
+  private readonly starts = new Map<string, number>();
   private nextIp = 2;
   /** containerd is running (the CRI answers). */
   up = true;
@@ -120,6 +125,19 @@ export class ContainerRuntime {
     this.containers.delete(podUid);
     this.byIp.delete(c.ip);
     for (const l of this.exitListeners) l(c, reason);
+  }
+
+  /** Records a start of a pod's container and returns its restart count (0 for the first start). */
+  countStart(podUid: string): number {
+    const n = (this.starts.get(podUid) ?? 0) + 1;
+    this.starts.set(podUid, n);
+    return n - 1;
+  }
+
+  /** The restart count of a pod's latest container; undefined if it never started on this VM. */
+  restartCount(podUid: string): number | undefined {
+    const n = this.starts.get(podUid);
+    return n === undefined ? undefined : n - 1;
   }
 
   /** Subscribes to container exits. Returns an unsubscribe function. */

@@ -10,6 +10,14 @@
  *
  * All of this is kubelet work: while the kubelet is stopped, static containers keep running as they
  * are, exited ones stay dead, and nothing is probed.
+ *
+ * What the kubelet would report for each static pod (`view`) feeds its mirror pod (`mirror-pods.ts`):
+ * running or waiting (CrashLoopBackOff while a back-off runs), the restart count (kept by the
+ * runtime, so it survives kubelet restarts and reboots), and readiness. kubeadm also gives
+ * kube-apiserver a readiness probe on `/readyz` (period 1 s, threshold 3); it is not run separately:
+ * the container is ready once its startup probe passed and while its latest `/livez` probe
+ * succeeded (the model's `/livez` and `/readyz` answer alike once the apiserver serves), so
+ * readiness follows a failing apiserver within one liveness period (10 s) instead of 3 s.
  */
 import { sample } from "../../sim/distribution.js";
 import type { Micros } from "../../sim/time.js";
@@ -19,6 +27,29 @@ import type { ProbeSpec, StaticPodSpec } from "../component.js";
 import { ProcessScope } from "../process-scope.js";
 import type { KubeletContext } from "./kubelet.js";
 import type { Container } from "./runtime.js";
+
+/** What the kubelet knows of one static pod, as its status manager would report it. */
+export interface StaticPodView {
+  /** The container runs. */
+  readonly running: boolean;
+  /** Running, past its startup probe, and its latest probe succeeded (always, without probes). */
+  readonly ready: boolean;
+  /** Container restarts on this VM (0 before the first restart). */
+  readonly restartCount: number;
+  /** Why a container that is not running waits: ContainerCreating (first start), CrashLoopBackOff. */
+  readonly waitingReason?: string;
+}
+
+/** How the kubelet hears about its static pods. */
+export interface StaticPodHooks {
+  /** A static pod's view changed (started, exited, readiness, manifest removed). */
+  readonly changed?: (name: string) => void;
+  /**
+   * True during the settled start-up (the kubelet's API work has not begun): containers started
+   * then stand for ones that have run for the cluster's age, past their startup probes.
+   */
+  readonly settling?: () => boolean;
+}
 
 /** Crash-loop back-off settings. */
 export interface StaticPodSettings {
@@ -39,6 +70,8 @@ interface PodState {
   probeFailures: number;
   startupDone: boolean;
   probing: number;
+  ready: boolean;
+  waitingReason: string | undefined;
 }
 
 /** The static pods of one kubelet. */
@@ -49,6 +82,7 @@ export class StaticPods {
   constructor(
     private readonly ctx: KubeletContext,
     private readonly settings: StaticPodSettings,
+    private readonly hooks: StaticPodHooks = {},
   ) {
     this.prober = new ApiClient(
       ctx.network,
@@ -85,10 +119,16 @@ export class StaticPods {
           probeFailures: 0,
           startupDone: false,
           probing: 0,
+          ready: false,
+          waitingReason: undefined,
         };
         this.states.set(spec.name, st);
         // A container already running (kubelet restart) is adopted: probing resumes.
-        if (ctx.runtime.get(StaticPods.uid(spec.name, node))) this.startProbes(st, true);
+        if (ctx.runtime.get(StaticPods.uid(spec.name, node))) {
+          st.ready = true;
+          this.startProbes(st, true);
+        }
+        this.changed(spec.name);
       }
       if (!ctx.runtime.get(StaticPods.uid(spec.name, node))) this.maybeStart(st);
     }
@@ -97,8 +137,39 @@ export class StaticPods {
         ctx.runtime.remove(c.podUid, "manifest removed");
         this.emit(c.staticName, "killed", "static pod manifest removed");
         this.states.delete(c.staticName);
+        this.changed(c.staticName);
       }
     }
+    for (const name of [...this.states.keys()]) {
+      if (!wanted.has(name)) {
+        this.states.delete(name);
+        this.changed(name);
+      }
+    }
+  }
+
+  /** What the kubelet reports for a static pod; undefined when it has no such manifest (yet). */
+  view(name: string): StaticPodView | undefined {
+    const st = this.states.get(name);
+    if (!st) return undefined;
+    const uid = StaticPods.uid(name, this.ctx.vm.name);
+    const restarts = this.ctx.runtime.restartCount(uid);
+    const running = this.ctx.runtime.get(uid) !== undefined;
+    const waitingReason = running
+      ? undefined
+      : restarts === undefined
+        ? "ContainerCreating"
+        : st.waitingReason;
+    return {
+      running,
+      ready: running && st.ready,
+      restartCount: restarts ?? 0,
+      ...(waitingReason !== undefined ? { waitingReason } : {}),
+    };
+  }
+
+  private changed(name: string): void {
+    this.hooks.changed?.(name);
   }
 
   private maybeStart(st: PodState): void {
@@ -140,8 +211,13 @@ export class StaticPods {
         process,
       };
       ctx.runtime.add(container);
+      ctx.runtime.countStart(uid);
       this.emit(st.spec.name, "started", st.restartCount > 0 ? `restart ${st.restartCount}` : "");
-      this.startProbes(st, false);
+      st.waitingReason = undefined;
+      const settled = this.hooks.settling?.() ?? false;
+      st.ready = settled || !st.spec.probes;
+      this.startProbes(st, settled);
+      this.changed(st.spec.name);
     });
   }
 
@@ -166,6 +242,9 @@ export class StaticPods {
     st.nextStartUs = this.ctx.scope.now + backoff;
     if (!reason.startsWith("Liveness") && !reason.startsWith("Startup"))
       this.emit(c.staticName, "exited", reason);
+    st.ready = false;
+    st.waitingReason = backoff > 0 ? "CrashLoopBackOff" : undefined;
+    this.changed(c.staticName);
     this.maybeStart(st);
   }
 
@@ -194,6 +273,7 @@ export class StaticPods {
         if (res.status.code === 200) {
           st.probeFailures = 0;
           st.startupDone = true;
+          this.setReady(st, true);
         } else if (++st.probeFailures >= spec.failureThreshold) {
           const kind = st.startupDone ? "Liveness" : "Startup";
           const detail =
@@ -205,11 +285,19 @@ export class StaticPods {
           this.emit(st.spec.name, "killed", reason);
           ctx.runtime.remove(uid, reason);
           return;
+        } else {
+          this.setReady(st, false);
         }
         ctx.scope.after(spec.periodUs, () => this.probe(st, run));
       },
       spec.timeoutUs,
     );
+  }
+
+  private setReady(st: PodState, ready: boolean): void {
+    if (st.ready === ready) return;
+    st.ready = ready;
+    this.changed(st.spec.name);
   }
 
   private emit(name: string, event: string, reason: string): void {

@@ -4,6 +4,7 @@
  * faults marked), the expectations with their quotes, broken invariants, and the timeline in words.
  */
 import { formatClock as clock } from "../../sim/time.js";
+import { count } from "../plural.js";
 import { escapeHtml } from "./escape.js";
 import { page, table, td } from "./page.js";
 import type { RunDocument } from "./run-document.js";
@@ -22,7 +23,7 @@ export function renderRunHtml(doc: RunDocument): string {
   const passed = doc.expectations.filter((e) => e.passed).length;
   parts.push(
     `<p><span class="verdict ${doc.passed ? "pass" : "fail"}">${doc.passed ? "PASSED" : "FAILED"}</span> ` +
-      `${passed}/${doc.expectations.length} expectations${doc.findings.length ? `, ${doc.findings.length} invariant violations` : ""}</p>`,
+      `${passed}/${count(doc.expectations.length, "expectation")}${doc.findings.length ? `, ${count(doc.findings.length, "invariant violation")}` : ""}</p>`,
   );
   const changed = doc.parameters.filter((p) => p.origin !== "model");
   if (changed.length > 0) {

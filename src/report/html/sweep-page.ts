@@ -8,6 +8,7 @@ import { formatDuration } from "../../sim/time.js";
 import { compareRuns, type RunLine } from "../../sweep/run-line.js";
 import { observedInstant } from "../../sweep/severity.js";
 import type { CombinationSummary, MeasureSummary, SweepSummary } from "../../sweep/summary.js";
+import { count } from "../plural.js";
 import { reachedLabel, rerun } from "../sweep-text.js";
 import { escapeHtml } from "./escape.js";
 import { page, table, td } from "./page.js";
@@ -28,7 +29,7 @@ export function renderSweepHtml(summary: SweepSummary, runs: readonly RunLine[])
   const combos = summary.combinations.length;
   parts.push(
     `<p class="meta">model ${escapeHtml(summary.model)} · file ${escapeHtml(summary.file)} · seeds ${escapeHtml(summary.seeds)} · ` +
-      `${combos} combination${combos === 1 ? "" : "s"} · ${summary.runs} of ${summary.plannedRuns} runs</p>`,
+      `${count(combos, "combination")} · ${summary.runs} of ${count(summary.plannedRuns, "run")}</p>`,
   );
   for (const s of summary.set)
     parts.push(`<p class="meta">set ${escapeHtml(s.key)} = ${escapeHtml(s.text)}</p>`);
@@ -53,7 +54,7 @@ function combinationSection(s: SweepSummary, c: CombinationSummary): string {
   out.push(`<h2>${escapeHtml(c.label)}</h2>`);
   out.push(
     `<p><span class="${c.holds ? "pass" : "fail"}">${c.holds ? "holds in every seed" : "does not hold"}</span> — ` +
-      `${c.passedRuns} of ${c.runs} runs passed everything${c.runs < c.plannedRuns ? ` (${c.plannedRuns - c.runs} not run)` : ""}</p>`,
+      `${c.passedRuns} of ${count(c.runs, "run")} passed everything${c.runs < c.plannedRuns ? ` (${c.plannedRuns - c.runs} not run)` : ""}</p>`,
   );
   const rows = [
     ...c.availability.map((m) => measureRow(`${m.name} unavailable`, m)),
@@ -87,7 +88,7 @@ function combinationSection(s: SweepSummary, c: CombinationSummary): string {
   );
   if (c.findings.runs > 0)
     out.push(
-      `<p class="fail">invariants broken in ${c.findings.runs} runs: seeds ${escapeHtml(c.findings.seeds.join(", "))}</p>`,
+      `<p class="fail">invariants broken in ${count(c.findings.runs, "run")}: seeds ${escapeHtml(c.findings.seeds.join(", "))}</p>`,
     );
   return out.join("\n");
 }

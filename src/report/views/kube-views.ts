@@ -1,7 +1,8 @@
 /**
  * Views of the Kubernetes layer at an instant, as kubectl prints them (the printers live in
  * src/kube/printers/ so kubectl commands in a run print the same): `kubectl get nodes`, `kubectl
- * get pods -o wide`, `kubectl get deploy,rs`, from the API state the run's observer saw last.
+ * get pods -o wide` (`-A`: with the add-ons and the mirror pods of the control planes' static pods,
+ * RESTARTS included), `kubectl get deploy,rs`, from the API state the run's observer saw last.
  *
  * While the API does not answer (the API probe's latest request failed), kubectl itself would
  * print only its error ("The connection to the server … was refused", "Error from server …"), so
@@ -46,7 +47,7 @@ registerView({
 registerView({
   name: "pods-all",
   summary:
-    "kubectl get pods -A -o wide: every namespace (add-ons such as CoreDNS and the CSI controller too)",
+    "kubectl get pods -A -o wide: every namespace (add-ons such as CoreDNS, the control planes' mirror pods)",
   render: (world) =>
     asKubectl(world, (k) => getPods(k.cluster.observer.objects<Pod>("pods"), world.sim.now, true, true)),
 });
