@@ -30,6 +30,7 @@ import { observeEvent, observeReady, RaftInvariantChecker } from "../src/raft/in
 import { RaftNode } from "../src/raft/raft.js";
 import { TickDriver, type TickMode } from "../src/raft/tick-driver.js";
 import type { Message } from "../src/raft/types.js";
+import type { Rng } from "../src/sim/rng.js";
 import { Simulation } from "../src/sim/simulation.js";
 import { MILLISECOND, SECOND } from "../src/sim/time.js";
 import type { Benchmark, BenchOptions, BenchResult } from "./benchmark.js";
@@ -56,6 +57,50 @@ export interface RaftRunOutcome {
   readonly events: number;
 }
 
+/** The members, bootstrapped as voters, their election timeouts drawn from `rng`. */
+function newMembers(rng: Rng): RaftNode[] {
+  const voters = Array.from({ length: MEMBERS }, (_, i) => i + 1);
+  return voters.map(
+    (id) =>
+      new RaftNode(
+        { id, randomInt: (max) => rng.int(0, max - 1), electionTicks: 10, heartbeatTicks: 5 },
+        { bootstrap: { voters, learners: [] } },
+      ),
+  );
+}
+
+/**
+ * From 1 s on, every 100 ms: a 16-byte proposal to whichever member leads (its skipped ticks
+ * applied first), then `handle(i)` for its Ready. Returns how many proposals were appended so far.
+ */
+function proposeEvery100ms(
+  sim: Simulation,
+  nodes: readonly RaftNode[],
+  drivers: readonly TickDriver[],
+  process: (i: number) => void,
+  handle: (i: number) => void,
+): () => number {
+  let proposals = 0;
+  const propose = (): void => {
+    for (let i = 0; i < MEMBERS; i++) {
+      const driver = drivers[i]!;
+      if (driver.catchUp() > 0) process(i);
+      if (nodes[i]!.role === "leader") {
+        if (nodes[i]!.propose(proposals + 1, 16) === "appended") {
+          proposals++;
+          handle(i);
+        }
+        driver.rearm();
+        break;
+      }
+      driver.rearm();
+    }
+    sim.after(100 * MILLISECOND, propose);
+  };
+  sim.after(SECOND, propose);
+  return () => proposals;
+}
+
 /** Runs the raftscope-like cluster for `simSeconds`; `checked` adds the invariant checker. */
 export function runRaftCluster(
   simSeconds: number,
@@ -69,28 +114,13 @@ export function runRaftCluster(
     bandwidthBytesPerSec: Number.POSITIVE_INFINITY,
   });
   const checker = checked ? new RaftInvariantChecker() : null;
-  const hosts: string[] = [];
-  const nodes: RaftNode[] = [];
-  const voters = Array.from({ length: MEMBERS }, (_, i) => i + 1);
+  const hosts = Array.from({ length: MEMBERS }, (_, i) => `n${i + 1}`);
   const applied = new Array<number>(MEMBERS).fill(0);
   let committedProposals = 0;
   const rng = sim.rng.stream("raft-bench/timeouts");
-  for (let i = 0; i < MEMBERS; i++) {
-    const host = `n${i + 1}`;
-    hosts.push(host);
-    net.addHost(host);
-    const node = new RaftNode(
-      {
-        id: i + 1,
-        randomInt: (max) => rng.int(0, max - 1),
-        electionTicks: 10,
-        heartbeatTicks: 5,
-      },
-      { bootstrap: { voters, learners: [] } },
-    );
-    if (checker !== null) node.onEvent = (e) => observeEvent(checker, node, e);
-    nodes.push(node);
-  }
+  const nodes = newMembers(rng);
+  for (const host of hosts) net.addHost(host);
+  if (checker !== null) for (const node of nodes) node.onEvent = (e) => observeEvent(checker, node, e);
   // Prepared routes between every pair (Network.sendVia skips the lookups by host name).
   const routes = hosts.map((from) => hosts.map((to) => net.route(from, to, PORT)));
   const process = (i: number): void => {
@@ -132,26 +162,10 @@ export function runRaftCluster(
     });
     process(i);
   }
-  let proposals = 0;
-  const propose = (): void => {
-    for (let i = 0; i < MEMBERS; i++) {
-      const n = nodes[i]!;
-      const driver = drivers[i]!;
-      if (driver.catchUp() > 0) process(i);
-      if (n.role === "leader") {
-        if (n.propose(++proposals, 16) === "appended") process(i);
-        else proposals--;
-        driver.rearm();
-        break;
-      }
-      driver.rearm();
-    }
-    sim.after(100 * MILLISECOND, propose);
-  };
-  sim.after(SECOND, propose);
+  const proposals = proposeEvery100ms(sim, nodes, drivers, process, process);
   sim.runUntil(simSeconds * SECOND);
   // Let the last proposals commit and apply everywhere.
-  const endProposals = proposals;
+  const endProposals = proposals();
   sim.runUntil(simSeconds * SECOND + SECOND);
   for (let i = 0; i < MEMBERS; i++) if (drivers[i]!.catchUp() > 0) process(i);
   const leaderAtEnd = nodes.some((n) => n.role === "leader");
@@ -179,8 +193,7 @@ export function runRaftCluster(
 export function runRaftCoreSynchronous(simSeconds: number, seed = 1): number {
   const sim = new Simulation({ seed: `raft-bench-core-${seed}` });
   const rng = sim.rng.stream("raft-bench/timeouts");
-  const voters = Array.from({ length: MEMBERS }, (_, i) => i + 1);
-  const nodes: RaftNode[] = [];
+  const nodes = newMembers(rng);
   const drivers: TickDriver[] = [];
   const queue: Message[] = [];
   let delivered = 0;
@@ -210,14 +223,6 @@ export function runRaftCoreSynchronous(simSeconds: number, seed = 1): number {
     queue.length = 0;
   };
   for (let i = 0; i < MEMBERS; i++) {
-    nodes.push(
-      new RaftNode(
-        { id: i + 1, randomInt: (max) => rng.int(0, max - 1), electionTicks: 10, heartbeatTicks: 5 },
-        { bootstrap: { voters, learners: [] } },
-      ),
-    );
-  }
-  for (let i = 0; i < MEMBERS; i++) {
     drivers.push(
       new TickDriver(sim, nodes[i]!, {
         periodUs: TICK_US,
@@ -229,23 +234,10 @@ export function runRaftCoreSynchronous(simSeconds: number, seed = 1): number {
       }),
     );
   }
-  let proposals = 0;
-  const propose = (): void => {
-    for (let i = 0; i < MEMBERS; i++) {
-      const driver = drivers[i]!;
-      if (driver.catchUp() > 0) process(i);
-      if (nodes[i]!.role === "leader") {
-        nodes[i]!.propose(++proposals, 16);
-        process(i);
-        pump();
-        driver.rearm();
-        break;
-      }
-      driver.rearm();
-    }
-    sim.after(100 * MILLISECOND, propose);
-  };
-  sim.after(SECOND, propose);
+  proposeEvery100ms(sim, nodes, drivers, process, (i) => {
+    process(i);
+    pump();
+  });
   sim.runUntil(simSeconds * SECOND);
   return delivered;
 }
