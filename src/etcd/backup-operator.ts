@@ -24,6 +24,15 @@
  * existing`; the seed's "example-etcd-cluster-0003" after 0000..0002). The pod starts after its
  * host's boot duration.
  *
+ * Disaster recovery with {@link MemberPods} is `disasterRecovery` + `restoreSeedMember`
+ * (coreos/etcd-operator pkg/cluster/cluster.go and pkg/util/k8sutil/k8sutil.go): every pod still
+ * left is deleted, and the seed member is a new pod with the next name (seed 002:
+ * "example-etcd-cluster-with-backup-0003", with 0000–0002 gone) whose two init containers fetch the
+ * backup from the backup sidecar (`fetch-backup`, curl) and restore the data dir from it
+ * (`restore-datadir`, `etcdctl snapshot restore`) before etcd starts: the seed shows it
+ * "Init:0/2" at an age of 11 s (seed 002 lines 133–137). The members added afterwards are new pods
+ * too (0004, 0005: seed 002 lines 143–148).
+ *
  * On VMs (where the operator cannot create new pods) a "new seed member" is the first running VM,
  * with its etcd stopped and its data dir wiped; the other VMs are wiped and re-added as they are
  * (or become) running. Writes acknowledged after the backup that was restored are lost; the run
@@ -52,6 +61,12 @@ export interface BackupOperatorOptions {
   readonly unhealthyRounds: number;
   /** Replace dead members while quorum holds (etcd-operator's minority recovery). */
   readonly replaceDeadMembers?: boolean;
+  /**
+   * With {@link MemberPods}: from the seed member's pod being created to its init containers
+   * being done (`fetch-backup` from the backup sidecar, `restore-datadir`), when etcd starts in it.
+   * Each call draws one; without it etcd starts as soon as the pod's host has booted.
+   */
+  readonly restorePodInitUs?: () => Micros;
 }
 
 /**
@@ -98,6 +113,8 @@ export class BackupOperator {
   private readonly deletedPods = new Set<string>();
   /** Pods created whose etcd has not started yet (etcd-operator skips reconciling meanwhile). */
   private readonly pendingPods = new Set<string>();
+  /** A new pod whose `member add` was refused: the next try reuses its name. */
+  private refusedPod: string | undefined;
   /** The cluster's size (`spec.size`): the hosts it started with. */
   private size = 0;
 
@@ -208,6 +225,10 @@ export class BackupOperator {
   }
 
   private restore(backup: string): void {
+    if (this.pods !== undefined) {
+      this.restoreInNewPod(this.pods, backup);
+      return;
+    }
     const seed = this.hosts().find((h) => this.running(h));
     if (seed === undefined) return;
     this.phase = "restoring";
@@ -225,6 +246,48 @@ export class BackupOperator {
     });
     this.operator.start(seed);
     this.phase = "growing";
+  }
+
+  /**
+   * `disasterRecovery` on pods: deletes the pods still left, then `restoreSeedMember` creates the
+   * seed member as a new pod. Its etcd does not start with the pod: the init containers fetch the
+   * backup and restore the data dir first (`restorePodInitUs`), then etcd starts as a one-member
+   * cluster; {@link grow} adds new pods until the size is reached again.
+   */
+  private restoreInNewPod(pods: MemberPods, backup: string): void {
+    this.phase = "restoring";
+    const left = this.hosts();
+    const seed = pods.nextName();
+    this.seed = seed;
+    this.sim.emit("etcd.backup", "etcd-operator", { phase: "restoring", backup, seed, pod: "new" });
+    const systemd = pods.create(seed);
+    // The pod's etcd container waits for the init containers (Init:0/2, then Init:1/2).
+    systemd.setEnabled(ETCD_UNIT, false);
+    this.watchExits(seed, systemd);
+    for (const h of left) {
+      const s = this.systemd.get(h);
+      if (s !== undefined && this.running(h)) this.stopMember(s, "etcd-operator: disaster recovery");
+      this.deletedPods.add(h);
+      pods.delete(h);
+    }
+    const initUs = this.options.restorePodInitUs?.() ?? 0;
+    const run = (): void => {
+      if (this.deletedPods.has(seed)) return;
+      if (!this.running(seed)) {
+        // Init containers run once the pod's sandbox is up.
+        this.sim.after(SECOND, run);
+        return;
+      }
+      this.operator.snapshotRestore(seed, {
+        backup,
+        members: [seed],
+        token: `etcd-operator-restore-${backup}`,
+      });
+      systemd.setEnabled(ETCD_UNIT, true);
+      this.operator.start(seed);
+      this.phase = "growing";
+    };
+    this.sim.after(initUs, run);
   }
 
   /** Kills a member's etcd as the operator (deleting its pod): not a crash to react to. */
@@ -285,7 +348,8 @@ export class BackupOperator {
     const unhealthyMember = rows.some((r) => !r.healthy && members.has(this.hostOfEndpoint(r.endpoint)));
     if (unhealthyMember) return;
     const next = this.hosts().find((h) => !members.has(h) && this.running(h));
-    if (next === undefined && this.pods !== undefined && this.replacing && members.size < this.size) {
+    const addingPods = this.replacing || this.phase === "growing";
+    if (next === undefined && this.pods !== undefined && addingPods && members.size < this.size) {
       this.addPod(this.pods, members);
       return;
     }
@@ -323,10 +387,13 @@ export class BackupOperator {
   /**
    * `addOneMember` on pods: a new pod with the next name, `member add` of it, and its etcd joins
    * when the pod has started. A refused `member add` deletes the pod again (the real operator
-   * creates the pod only after the add); the next reconcile tries a new name.
+   * creates the pod only after the add); the next reconcile tries again under the same name.
    */
   private addPod(pods: MemberPods, members: ReadonlySet<string>): void {
-    const name = pods.nextName();
+    // A refused add does not use up the name: etcd-operator counts a member only once added.
+    const name = this.refusedPod ?? pods.nextName();
+    this.refusedPod = undefined;
+    this.deletedPods.delete(name);
     this.busy = true;
     const systemd = pods.create(name);
     this.watchExits(name, systemd);
@@ -343,6 +410,7 @@ export class BackupOperator {
         off();
         this.deletedPods.add(name);
         pods.delete(name);
+        this.refusedPod = name;
         return;
       }
       const unit = this.cluster.units.get(name);

@@ -391,6 +391,15 @@ export class EtcdNetworkClient implements EtcdClient {
     p.done(r);
   }
 
+  /**
+   * Adds a member host to the endpoints (a Kubernetes client Service gaining a new pod: the etcd
+   * operator's clients reach its members through the cluster's `-client` Service).
+   */
+  addEndpoint(host: string): void {
+    if (this.endpoints.some((e) => e.host === host)) return;
+    this.endpoints.push({ host, ready: true, backoffUs: BACKOFF_BASE_US });
+  }
+
   private endpointFor(host: string): EndpointState {
     return this.endpoints.find((e) => e.host === host) ?? { host, ready: true, backoffUs: BACKOFF_BASE_US };
   }

@@ -219,6 +219,16 @@ export const ETCD_PARAMETERS: readonly ParameterSpec[] = [
       "seed 002: the operator recovers 'by creating a new pod example-etcd-cluster-0003'; coreos/etcd-operator pkg/cluster/reconcile.go (removeDeadMember deletes the pod; addOneMember: member add, then a new pod named by the member counter)",
   },
   {
+    key: "etcd.backupOperator.restorePodInit",
+    type: { kind: "distribution" },
+    default: { kind: "uniform", min: 12 * SECOND, max: 30 * SECOND },
+    unit: "µs",
+    summary:
+      "With newPods: from the seed member's pod being created (disaster recovery) to its init containers done (fetch-backup from the backup sidecar, restore-datadir), when its etcd starts",
+    source:
+      "seed 002: the seed member pod is still 'Init:0/2' at AGE 11s (coreos/etcd-operator k8sutil.go makeRestoreInitContainerSpec: fetch-backup, restore-datadir); the upper bound is an assumption (the init containers' image pulls)",
+  },
+  {
     key: "etcd.backupOperator.replaceDeadMembers",
     type: { kind: "boolean" },
     default: true,

@@ -21,12 +21,14 @@ import {
   versionDefaults,
 } from "../etcd/config.js";
 import { deployEtcd } from "../etcd/deploy.js";
+import { ETCD_UNIT } from "../etcd/etcd-unit.js";
 import { LostWriteMonitor } from "../etcd/lost-writes.js";
 import { EtcdOperator } from "../etcd/operator.js";
 import { ClientWorkload } from "../etcd/workload.js";
 import { WriteLedger } from "../etcd/write-ledger.js";
 import type { ServiceManager } from "../infra/services.js";
 import { NONE } from "../raft/types.js";
+import { sample } from "../sim/distribution.js";
 import { MINUTE } from "../sim/time.js";
 import { addEtcdHost, removeEtcdHost } from "./etcd-member-host.js";
 import type { ParameterSet } from "./parameter-set.js";
@@ -123,6 +125,7 @@ export function installEtcdLayer(world: World): EtcdLayer {
   lostWrites.start();
 
   let workload: ClientWorkload | undefined;
+  let workloadClient: EtcdNetworkClient | undefined;
   const writes = p.number("workload.writes");
   const linReads = p.number("workload.linearizableReads");
   const serReads = p.number("workload.serializableReads");
@@ -131,6 +134,7 @@ export function installEtcdLayer(world: World): EtcdLayer {
       endpoints: world.topology.controlPlanes,
       requestTimeoutUs: p.duration("workload.requestTimeout"),
     });
+    workloadClient = client;
     workload = new ClientWorkload(
       sim,
       client,
@@ -161,7 +165,15 @@ export function installEtcdLayer(world: World): EtcdLayer {
           nextName: () => `cp-${counter++}`,
           create: (name) => {
             addEtcdHost(world, layer, name);
-            return world.services.get(name) as ServiceManager;
+            const systemd = world.services.get(name) as ServiceManager;
+            // The workload reaches the pods through the cluster's client Service, whose endpoints
+            // are the pods that are ready: a new pod from the moment its etcd runs.
+            const off = systemd.onChange((unit, _from, to) => {
+              if (unit !== ETCD_UNIT || to !== "active") return;
+              workloadClient?.addEndpoint(name);
+              off();
+            });
+            return systemd;
           },
           delete: (name) => {
             world.hypervisor.vm(name)?.delete("etcd-operator: delete pod");
@@ -172,6 +184,8 @@ export function installEtcdLayer(world: World): EtcdLayer {
           },
         }
       : undefined;
+    const restoreInit = p.distribution("etcd.backupOperator.restorePodInit");
+    const restoreRng = sim.rng.stream("etcd/backup-operator");
     backupOperator = new BackupOperator(
       sim,
       operator,
@@ -184,6 +198,7 @@ export function installEtcdLayer(world: World): EtcdLayer {
         reconcileUs: p.duration("etcd.backupOperator.reconcileInterval"),
         unhealthyRounds: 2,
         replaceDeadMembers: p.boolean("etcd.backupOperator.replaceDeadMembers"),
+        restorePodInitUs: () => sample(restoreInit, restoreRng),
       },
       pods,
     );

@@ -78,6 +78,16 @@ export const OPENSHIFT_PARAMETERS: readonly ParameterSpec[] = [
       "Kubernetes docs, Pod Lifecycle, container restart policy: back-off 10s, 20s, 40s, … capped at five minutes",
   },
   {
+    key: "ocp.podSyncRetry",
+    type: { kind: "distribution" },
+    default: uniform(10 * SECOND, 15 * SECOND),
+    unit: "µs",
+    summary:
+      "The kubelet pod worker's requeue after a failed sync (a container still in back-off): a crashed etcd restarts at the first such sync after its back-off",
+    source:
+      "kubernetes pkg/kubelet/pod_workers.go: wait.Jitter(backOffPeriod, workerBackOffPeriodJitterFactor = 0.5) with kubelet.go backOffPeriod 10s, i.e. 10-15 s (the kubelets of seed 004's OpenShift 4.x; recent kubelets requeue at the back-off's expiry instead, kubecontainer.MinBackoffExpiration)",
+  },
+  {
     key: "ocp.crashLoopBackOffMax",
     type: { kind: "duration" },
     default: 5 * MINUTE,

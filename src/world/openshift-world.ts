@@ -59,12 +59,15 @@ export function installOpenshiftLayer(world: World): OpenshiftLayer {
   if (etcd === undefined) throw new Error("the openshift layer needs the etcd layer");
   const { sim, params: p } = world;
   const masters = world.topology.controlPlanes;
+  const podSyncRetry = p.distribution("ocp.podSyncRetry");
+  const kubeletRng = sim.rng.stream("openshift/kubelet");
   const pods = new EtcdStaticPods(sim, world.services, masters, {
     initialUs: p.duration("ocp.crashLoopBackOff"),
     maxUs: p.duration("ocp.crashLoopBackOffMax"),
     // "If a container has run for 10 minutes without any problems, the kubelet resets the
     // restart back-off timer" (Kubernetes docs, Pod Lifecycle).
     resetAfterUs: 10 * MINUTE,
+    podSyncRetryUs: () => sample(podSyncRetry, kubeletRng),
   });
   const ceo = new ClusterEtcdOperator(
     sim,

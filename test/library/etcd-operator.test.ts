@@ -42,6 +42,31 @@ describe("seed 002 on the etcd-operator model", () => {
     expect(lost).toBeLessThanOrEqual(Math.ceil(window * 20) + 20);
   });
 
+  it("majority crashed: the seed member is a new pod that serves only after its init containers; all final members are new pods", () => {
+    for (const seed of [2, 9]) {
+      const r = runExperiment("experiments/etcd-operator-majority-crashed.yaml", seed);
+      const restoring = r.records.find((x) => x.kind === "etcd.backup" && x.phase === "restoring");
+      // seed 002: example-etcd-cluster-with-backup-0003 after 0000..0002.
+      expect(restoring?.seed, `seed ${seed}`).toBe("cp-3");
+      const seedActive = r.records.find(
+        (x) => x.kind === "unit.state" && x.subject === "cp-3/etcd" && x.to === "active",
+      );
+      // "Init:0/2" at an age of 11 s: fetch-backup had not finished yet.
+      expect((seedActive?.t ?? 0) - (restoring?.t ?? 0), `seed ${seed}`).toBeGreaterThan(11_000_000);
+      const added = r.records.filter((x) => x.kind === "etcd.backup" && x.phase === "memberAdded");
+      expect(added.map((x) => x.member)).toEqual(["cp-4", "cp-5"]);
+      // The three original pods, the survivor included, are gone.
+      const vms = r.records.filter((x) => x.kind === "vm.deleted").map((x) => x.subject);
+      // (A new pod whose `member add` is refused is deleted and made again under the same name.)
+      expect(vms.filter((v) => !["cp-5"].includes(String(v))).sort(), `seed ${seed}`).toEqual([
+        "cp-0",
+        "cp-1",
+        "cp-2",
+      ]);
+      expect(failures(r), `seed ${seed}`).toEqual([]);
+    }
+  });
+
   it("minority crashed: the operator itself removes the dead member, then adds a new one (no backup restore)", () => {
     const r = runExperiment("experiments/etcd-operator-minority-crashed.yaml", 5);
     const phases = r.records.filter((x) => x.kind === "etcd.backup" && x.phase !== "saved");

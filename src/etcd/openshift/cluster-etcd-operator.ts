@@ -237,8 +237,9 @@ export class ClusterEtcdOperator {
     const members = this.leaderMembers();
     if (members === undefined) return;
     const unit = this.systemd.get(host)?.state(ETCD_UNIT) ?? "inactive";
+    const rollout = this.target;
     if (!members.has(host)) {
-      this.addMember(host, members);
+      this.addMember(host);
       return;
     }
     const running = unit === "active" || unit === "activating";
@@ -255,7 +256,8 @@ export class ClusterEtcdOperator {
       this.pods.removeManifest(host);
       this.sim.after(this.options.installerUs, () => {
         this.busy = false;
-        this.pods.installManifest(host, `installer: revision ${this.target}`);
+        this.pods.installManifest(host, `installer: revision ${rollout}`);
+        if (!this.current(rollout, host)) return;
         this.emitNode(host, "restarted");
         this.step = "settling";
       });
@@ -264,26 +266,54 @@ export class ClusterEtcdOperator {
     this.busy = true;
     this.sim.after(this.options.installerUs, () => {
       this.busy = false;
-      this.pods.installManifest(host, `installer: revision ${this.target}`);
+      this.pods.installManifest(host, `installer: revision ${rollout}`);
+      if (!this.current(rollout, host)) return;
       this.emitNode(host, "started");
       this.step = "settling";
     });
   }
 
   /**
+   * Whether the work started for `host` in rollout `rollout` still is the operator's current step:
+   * a newer forced redeployment supersedes it (the real operator re-derives what to do from the
+   * cluster at every sync, so a step of an older revision does not carry on on its own).
+   */
+  private current(rollout: number, host: string): boolean {
+    return this.target === rollout && this.queue[0] === host;
+  }
+
+  /**
    * The new revision's pod waits on the node until its member has been added (the pod's
    * discover-initial-cluster step), so etcd starts right after `member add` and a one-member
    * cluster is without quorum only for the start-up time.
+   *
+   * Every attempt looks at the cluster again, as the operator's sync does: a host that has become
+   * a member meanwhile (added by an earlier rollout's step) keeps its data and is only started; an
+   * attempt of a rollout that a newer one superseded stops (the newer rollout handles the host).
+   * Without this, a retry could move a healthy member's data dir away and `member add` it again.
    */
-  private addMember(host: string, members: ReadonlySet<string>): void {
+  private addMember(host: string): void {
+    const rollout = this.target;
     this.step = "adding";
     this.pods.removeManifest(host);
     let attempts = 0;
     const attempt = (): void => {
-      if (!this.rolling) return;
+      if (!this.current(rollout, host) || this.step !== "adding") return;
+      const now = this.leaderMembers();
+      if (now?.has(host) === true) {
+        if (!this.pods.installed(host)) this.pods.installManifest(host, `installer: revision ${rollout}`);
+        this.emitNode(host, "alreadyMember");
+        this.step = "settling";
+        return;
+      }
       if (++attempts > MAX_ADD_ATTEMPTS) {
         this.emitNode(host, "addRefused");
         this.nodeDone(host);
+        return;
+      }
+      if (now === undefined) {
+        // No leader to ask (an election under way): try again later.
+        this.sim.after(this.options.retryUs, attempt);
         return;
       }
       // The member's old data dir belongs to a member that no longer exists: moved away.
@@ -293,21 +323,28 @@ export class ClusterEtcdOperator {
           this.sim.after(this.options.retryUs, attempt);
           return;
         }
-        const unit = this.cluster.units.get(host);
-        const leader = this.cluster.leader();
-        const leaderUnit = leader === undefined ? undefined : this.cluster.units.get(leader.host);
-        if (unit !== undefined) {
-          unit.initialClusterState = "existing";
-          unit.initialCluster = [...members, host].map((h) => ({ name: h, host: h }));
-          unit.token = leaderUnit?.token ?? unit.token;
-          unit.forceNewCluster = false;
-        }
-        this.pods.installManifest(host, `installer: revision ${this.target}`);
+        // The member exists now: its pod starts (joining the existing cluster) whichever rollout
+        // is current; only the current one moves on to the next master.
+        this.joinExisting(host, [...now, host]);
+        this.pods.installManifest(host, `installer: revision ${rollout}`);
+        if (!this.current(rollout, host)) return;
         this.emitNode(host, "memberAdded");
         this.step = "settling";
       });
     };
     this.sim.after(this.options.installerUs, attempt);
+  }
+
+  /** The unit flags of a member just added: `--initial-cluster-state existing` with the cluster's token. */
+  private joinExisting(host: string, members: readonly string[]): void {
+    const unit = this.cluster.units.get(host);
+    const leader = this.cluster.leader();
+    const leaderUnit = leader === undefined ? undefined : this.cluster.units.get(leader.host);
+    if (unit === undefined) return;
+    unit.initialClusterState = "existing";
+    unit.initialCluster = members.map((h) => ({ name: h, host: h }));
+    unit.token = leaderUnit?.token ?? unit.token;
+    unit.forceNewCluster = false;
   }
 
   private emitNode(host: string, action: string): void {

@@ -11,6 +11,16 @@
  * reference/capi-kube.md §8) stops the pod gracefully and keeps it stopped; a person doing it by
  * hand is the `etcd.stop` action, which leaves the unit `inactive` and so is never restarted here.
  *
+ * The restart itself happens at a sync of the kubelet's pod worker: a sync while the container is
+ * still backing off fails, and the worker requeues the pod after its back-off period with jitter,
+ * 10 s plus up to half of it (kubernetes pkg/kubelet/pod_workers.go: `wait.Jitter(backOffPeriod,
+ * workerBackOffPeriodJitterFactor)`, factor 0.5; kubelet.go `backOffPeriod` 10 s; in the kubelets of
+ * seed 004's OpenShift 4.x — recent ones requeue at the back-off's expiry instead). So the
+ * container restarts at the first of these syncs at or after the back-off has expired, and two
+ * masters whose etcd crashed together restart seconds apart (seed 004 scenario 2 shows their
+ * snapshots 16 s apart; docs/openshift.md "Simplifications" on the rest of that gap). The first sync, on the container's
+ * death (PLEG relist, 1 s), is taken to be immediate.
+ *
  * Simplified: the pod's other containers (etcdctl, etcd-metrics, etcd-readyz, etcd-rev) are not
  * modelled; "waiting for the containers to stop" is the recovery scripts' stop delay.
  */
@@ -27,6 +37,11 @@ export interface CrashLoopBackOff {
   readonly maxUs: Micros;
   /** Running this long resets the back-off (kubelet: 10 min). */
   readonly resetAfterUs: Micros;
+  /**
+   * The pod worker's requeue delay after a failed sync (kubelet: 10–15 s); each call draws one.
+   * Without it the container restarts exactly when the back-off expires.
+   */
+  readonly podSyncRetryUs?: () => Micros;
 }
 
 interface PodState {
@@ -108,14 +123,24 @@ export class EtcdStaticPods {
     const delay = pod.delayUs;
     pod.delayUs = Math.min(pod.delayUs * 2, this.backOff.maxUs);
     this.cancel(pod);
-    this.sim.emit("ocp.pod", host, { phase: "backOff", delayUs: delay });
-    pod.pending = this.sim.after(delay, () => {
+    const restartUs = this.restartAfter(delay);
+    this.sim.emit("ocp.pod", host, { phase: "backOff", delayUs: delay, restartInUs: restartUs });
+    pod.pending = this.sim.after(restartUs, () => {
       pod.pending = undefined;
       const s = this.systemd.get(host);
       if (pod.installed && s?.vm.isGuestRunning && s.state(ETCD_UNIT) === "failed") {
         s.start(ETCD_UNIT, "kubelet: restart after crash-loop back-off");
       }
     });
+  }
+
+  /** When the pod worker's first sync at or after the back-off's expiry comes. */
+  private restartAfter(backOffUs: Micros): Micros {
+    const retry = this.backOff.podSyncRetryUs;
+    if (retry === undefined) return backOffUs;
+    let t = 0;
+    while (t < backOffUs) t += Math.max(1, retry());
+    return t;
   }
 
   private cancel(pod: PodState): void {
