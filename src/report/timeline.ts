@@ -5,6 +5,7 @@
 import type { TraceRecord } from "../sim/trace.js";
 import type { RunResult } from "../world/result.js";
 import { type Described, describe } from "./describe.js";
+import { foldApiFlaps } from "./fold-flaps.js";
 import "./describe-capi.js";
 import "./describe-etcd.js";
 import "./describe-infra.js";
@@ -25,5 +26,5 @@ export function timelineEntries(result: Pick<RunResult, "records">): TimelineEnt
     const line = describe(record);
     if (line) out.push({ record, line });
   }
-  return out;
+  return foldApiFlaps(out);
 }
