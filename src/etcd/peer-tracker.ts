@@ -9,12 +9,16 @@
  * transfer read (etcd `transport.ActiveSince`): the member transfers to the longest-connected voter.
  *
  * Log lines (seed 000): "peer X became active", "established a TCP streaming connection with peer
- * X (stream Message reader)", "lost the TCP streaming connection with peer X (stream Message
- * reader)", "peer X became inactive (message send to peer failed)".
+ * X (stream Message reader)" and "(stream MsgApp v2 reader)", "lost the TCP streaming connection
+ * with peer X (stream Message reader)" (and MsgApp v2), "peer X became inactive (message send to
+ * peer failed)".
  */
 import type { NodeId } from "../raft/types.js";
 import { CONN_READ_TIMEOUT_US } from "./config.js";
 import type { MemberHost } from "./member-host.js";
+
+/** rafthttp's two stream types (etcd `rafthttp/stream.go`: streamTypeMessage, streamTypeMsgAppV2). */
+const STREAMS = ["stream Message", "stream MsgApp v2"] as const;
 
 interface PeerState {
   readonly id: NodeId;
@@ -42,10 +46,12 @@ export class PeerTracker {
       p.activeSinceUs = now;
       const hex = this.m.hexOf(id);
       this.m.log.info("rafthttp", `peer ${hex} became active`);
-      this.m.log.info(
-        "rafthttp",
-        `established a TCP streaming connection with peer ${hex} (stream Message reader)`,
-      );
+      // rafthttp keeps two streams per peer, and its readers log each (seed 000 quotes both).
+      for (const stream of STREAMS)
+        this.m.log.info(
+          "rafthttp",
+          `established a TCP streaming connection with peer ${hex} (${stream} reader)`,
+        );
     }
   }
 
@@ -65,10 +71,11 @@ export class PeerTracker {
       if (p.activeSinceUs >= 0 && now - p.lastHeardUs > CONN_READ_TIMEOUT_US) {
         p.activeSinceUs = -1;
         const hex = this.m.hexOf(p.id);
-        this.m.log.warn(
-          "rafthttp",
-          `lost the TCP streaming connection with peer ${hex} (stream Message reader)`,
-        );
+        for (const stream of STREAMS)
+          this.m.log.warn(
+            "rafthttp",
+            `lost the TCP streaming connection with peer ${hex} (${stream} reader)`,
+          );
         this.m.log.info("rafthttp", `peer ${hex} became inactive (message send to peer failed)`);
       }
     }

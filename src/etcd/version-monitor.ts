@@ -8,7 +8,9 @@
  *
  * "connection refused" when the VM is up but etcd is not; "i/o timeout" when nothing answers (VM
  * off, partitioned). etcd repeats the line every round; to keep timelines readable the first
- * failure of a streak is logged and then one line every 30 s while it lasts.
+ * failure of a streak is logged, then a line whenever the reason changes (a VM that boots turns
+ * "i/o timeout" into "connection refused" until etcd listens: seed 000's line just before "peer
+ * became active"), and otherwise one line every 30 s while it lasts.
  */
 import type { NodeId } from "../raft/types.js";
 import { SECOND } from "../sim/time.js";
@@ -23,6 +25,8 @@ interface VersionProbe {
   /** Start of the current failure streak (-1: last probe succeeded). */
   failingSinceUs: number;
   lastLoggedUs: number;
+  /** The reason last logged in this streak. */
+  lastWhy: string;
 }
 
 /** Runs on the leader only; `round()` is called every monitor interval. */
@@ -38,7 +42,7 @@ export class VersionMonitor {
       if (id === this.m.selfId) continue;
       let p = this.probes.get(id);
       if (p === undefined) {
-        p = { sentAtUs: -1, failingSinceUs: -1, lastLoggedUs: -1 };
+        p = { sentAtUs: -1, failingSinceUs: -1, lastLoggedUs: -1, lastWhy: "" };
         this.probes.set(id, p);
       }
       if (p.sentAtUs >= 0) this.failed(id, "i/o timeout");
@@ -72,8 +76,9 @@ export class VersionMonitor {
     const now = this.m.sim.now;
     const newStreak = p.failingSinceUs < 0;
     if (newStreak) p.failingSinceUs = now;
-    if (!newStreak && now - p.lastLoggedUs < LOG_EVERY_US) return;
+    if (!newStreak && why === p.lastWhy && now - p.lastLoggedUs < LOG_EVERY_US) return;
     p.lastLoggedUs = now;
+    p.lastWhy = why;
     // etcd dials the peer URL the member registered with, not wherever its host is now (a VM
     // re-created under the same name may have another address).
     const info = this.m.membership.details(id);

@@ -57,6 +57,22 @@ describe("the etcd layer in a world", () => {
     expect(Object.keys(result.metrics)).not.toContain("lostWritesSpan");
   });
 
+  it("a member that boots but does not listen yet is logged as refused after the timeouts (seed 000)", () => {
+    // Seed 000: "cannot get the version of member … connect: connection refused" just before
+    // "peer … became active". Here etcd takes 20 s to serve after the VM boots.
+    const { result } = run("experiments/capv-power-off-one-control-plane.yaml", 1, {
+      "etcd.startDuration": "20s",
+    });
+    const lines = result.records
+      .filter((r) => r.kind === "etcd.log" && /cannot get the version|became active/.test(String(r.msg)))
+      .filter((r) => r.t > 2 * 60_000_000)
+      .map((r) => String(r.msg).replace(/.*(i\/o timeout|connection refused|became active).*/, "$1"));
+    const refused = lines.indexOf("connection refused");
+    expect(lines.indexOf("i/o timeout")).toBeGreaterThanOrEqual(0);
+    expect(refused).toBeGreaterThan(lines.indexOf("i/o timeout"));
+    expect(lines.indexOf("became active", refused)).toBeGreaterThan(refused);
+  });
+
   it("write availability is reported only when a workload writes", () => {
     const names = (file: string, set: Record<string, string> = {}) =>
       run(file, 1, set).result.availability.map((a) => a.name);
