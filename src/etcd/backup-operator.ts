@@ -33,12 +33,22 @@
  * "Init:0/2" at an age of 11 s (seed 002 lines 133–137). The members added afterwards are new pods
  * too (0004, 0005: seed 002 lines 143–148).
  *
+ * Before restoring, `disasterRecovery` takes a backup now if any member's pod still runs
+ * (coreos/etcd-operator pkg/cluster/cluster.go: it logs that pods are still running and that it
+ * will try to make a latest backup from one of them, then `RequestBackupNow` on the backup
+ * sidecar): a snapshot of the surviving member with the highest applied index, which needs no
+ * quorum (etcd's Maintenance.Snapshot streams the member's local backend). The restore then uses
+ * that backup, so only what the survivor itself had not applied is lost (usually nothing). With no
+ * pod left, or if that snapshot fails, the restore uses the latest periodic backup as before.
+ *
  * On VMs (where the operator cannot create new pods) a "new seed member" is the first running VM,
  * with its etcd stopped and its data dir wiped; the other VMs are wiped and re-added as they are
  * (or become) running. Writes acknowledged after the backup that was restored are lost; the run
- * measures how many and over what span (RPO). Records: `etcd.backup {phase, …}` — `saved`,
- * `quorumLost`, `restoring`, `memberAdded`, `recovered` (after a restore), `deadMemberRemoved`,
- * `replaced` (after a dead member's replacement joined).
+ * measures how many and over what span (RPO). Records: `etcd.backup {phase, …}` — `saved`
+ * (`disaster: true` for the backup taken at a quorum loss), `quorumLost`, `backupNow` (pods still
+ * run: a backup is requested from `from`), `backupNowFailed`, `restoring`, `memberAdded`,
+ * `recovered` (after a restore), `deadMemberRemoved`, `replaced` (after a dead member's
+ * replacement joined).
  */
 import type { Hypervisor } from "../infra/hypervisor.js";
 import type { ServiceManager } from "../infra/services.js";
@@ -182,6 +192,7 @@ export class BackupOperator {
         name,
         from: best.host,
         revision: b?.file.revision ?? 0,
+        raftIndex: b?.file.raftIndex ?? 0,
         bytes: b?.file.bytes ?? 0,
         kept: this.operator.backups.list().length,
       });
@@ -209,11 +220,13 @@ export class BackupOperator {
     if (healthy < quorum) {
       if (++this.unhealthyFor < this.options.unhealthyRounds) return;
       const latest = this.operator.backups.latest();
-      if (latest === undefined) return;
+      const survivors = this.survivingPods();
+      if (latest === undefined && survivors.length === 0) return;
       this.sim.emit("etcd.backup", "etcd-operator", { phase: "quorumLost", healthy, size });
       this.replacing = false;
       this.exited.clear();
-      this.restore(latest.name);
+      if (survivors.length > 0) this.backupNowThenRestore(survivors, latest?.name);
+      else if (latest !== undefined) this.restore(latest.name);
       return;
     }
     this.unhealthyFor = 0;
@@ -224,13 +237,88 @@ export class BackupOperator {
     this.grow(rows);
   }
 
+  /**
+   * Members whose pod still runs at a quorum loss: the VM is up, its etcd process is running and has
+   * not exited since the operator last looked (restartPolicy Never: a restarted process is a dead pod).
+   */
+  private survivingPods(): string[] {
+    return this.hosts().filter(
+      (h) => this.podRunning(h) && !this.exited.has(h) && this.cluster.member(h) !== undefined,
+    );
+  }
+
+  /**
+   * The first part of etcd-operator's `disasterRecovery` (coreos/etcd-operator
+   * pkg/cluster/cluster.go): with pods still running, the operator asks the backup sidecar for a
+   * backup right now (`RequestBackupNow`) and restores from it when it succeeds; otherwise from the
+   * latest periodic backup. The sidecar snapshots the member with the most data (here: the highest
+   * applied index); a member's snapshot is its local backend, so it needs no quorum. The transfer
+   * takes the usual snapshot time (database size ÷ bandwidth, `snapshotSave`). The new backup joins
+   * the store like a periodic one (pruned to `maxBackups`).
+   */
+  private backupNowThenRestore(survivors: readonly string[], fallback: string | undefined): void {
+    this.phase = "restoring";
+    let from = survivors[0]!;
+    let applied = -1;
+    for (const h of survivors) {
+      const index = this.cluster.member(h)?.raft?.applied ?? -1;
+      if (index > applied) {
+        from = h;
+        applied = index;
+      }
+    }
+    const revision = this.cluster.member(from)?.store.revision ?? 0;
+    // The operator's log: "pods are still running (…); will try to make a latest backup".
+    this.sim.emit("etcd.backup", "etcd-operator", {
+      phase: "backupNow",
+      pods: [...survivors],
+      from,
+      appliedIndex: Math.max(applied, 0),
+      revision,
+    });
+    const name = `etcd-backup-${String(++this.saved).padStart(4, "0")}`;
+    this.operator.snapshotSave(from, name, (ok) => {
+      if (ok) {
+        this.operator.backups.prune(this.options.maxBackups);
+        const b = this.operator.backups.get(name);
+        this.sim.emit("etcd.backup", "etcd-operator", {
+          phase: "saved",
+          name,
+          from,
+          revision: b?.file.revision ?? 0,
+          raftIndex: b?.file.raftIndex ?? 0,
+          bytes: b?.file.bytes ?? 0,
+          kept: this.operator.backups.list().length,
+          disaster: true,
+        });
+        this.restore(name);
+        return;
+      }
+      this.sim.emit("etcd.backup", "etcd-operator", {
+        phase: "backupNowFailed",
+        from,
+        fallback: fallback ?? "",
+      });
+      if (fallback !== undefined && this.operator.backups.get(fallback) !== undefined) {
+        this.restore(fallback);
+        return;
+      }
+      // No backup to restore from: keep watching, as without one at all.
+      this.phase = "watching";
+      this.unhealthyFor = 0;
+    });
+  }
+
   private restore(backup: string): void {
     if (this.pods !== undefined) {
       this.restoreInNewPod(this.pods, backup);
       return;
     }
     const seed = this.hosts().find((h) => this.running(h));
-    if (seed === undefined) return;
+    if (seed === undefined) {
+      this.phase = "watching";
+      return;
+    }
     this.phase = "restoring";
     this.seed = seed;
     this.sim.emit("etcd.backup", "etcd-operator", { phase: "restoring", backup, seed });

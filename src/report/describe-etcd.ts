@@ -96,9 +96,24 @@ for (const kind of ["writes.available", "reads.linearizable.available", "reads.s
 describeKind("etcd.backup", (r) => {
   switch (r.phase) {
     case "saved":
+      return r.disaster === true
+        ? {
+            tone: "change",
+            text: `etcd-operator: made a latest backup ${s(r.name)} from ${s(r.from)} (revision ${s(r.revision)})`,
+          }
+        : {
+            tone: "detail",
+            text: `etcd-operator: backup ${s(r.name)} saved from ${s(r.from)} (revision ${s(r.revision)})`,
+          };
+    case "backupNow":
       return {
-        tone: "detail",
-        text: `etcd-operator: backup ${s(r.name)} saved from ${s(r.from)} (revision ${s(r.revision)})`,
+        tone: "change",
+        text: `etcd-operator: pods are still running (${Array.isArray(r.pods) ? r.pods.join(", ") : s(r.pods)}); will try to make a latest backup from ${s(r.from)}`,
+      };
+    case "backupNowFailed":
+      return {
+        tone: "fault",
+        text: `etcd-operator: latest backup from ${s(r.from)} failed; restoring from the latest periodic backup`,
       };
     case "quorumLost":
       return {

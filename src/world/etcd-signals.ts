@@ -8,7 +8,7 @@
  * - from the workload: `writes.available`, `reads.linearizable.available`,
  *   `reads.serializable.available`;
  * - snapshots, backups and data loss: `etcd.snapshotsSent`, `etcd.snapshotsReceived`,
- *   `etcd.backups`, `etcd.restoredFromBackup`, `etcd.dataDestroyed`, `etcd.lostWrites`.
+ *   `etcd.backups`, `etcd.disasterBackups`, `etcd.restoredFromBackup`, `etcd.dataDestroyed`, `etcd.lostWrites`.
  */
 import type { TraceRecord } from "../sim/trace.js";
 import type { SignalSpec, World } from "./world.js";
@@ -183,6 +183,14 @@ export function installEtcdSignals(world: World): void {
       "Backups saved by the backup operator",
       "etcd.backup",
       (r) => r.phase === "saved",
+    ),
+  );
+  add(
+    counter(
+      "etcd.disasterBackups",
+      "Backups the backup operator took from a still-running member when quorum was lost",
+      "etcd.backup",
+      (r) => r.phase === "saved" && r.disaster === true,
     ),
   );
   add({

@@ -1,7 +1,8 @@
 /**
  * The etcd operator incidents of seed 002 (experiments/etcd-operator-*.yaml) hold their
  * expectations for several seeds: backups every 30 s, a deleted pod replaced by a new member, and
- * recovery from the latest backup after quorum loss with the data loss measured.
+ * recovery after quorum loss — from a backup of the pod still running (nothing lost), or with no pod
+ * left from the latest periodic backup (the data loss measured).
  */
 
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -19,6 +20,7 @@ describe("seed 002 on the etcd-operator model", () => {
     "etcd-operator-backup",
     "etcd-operator-minority-crashed",
     "etcd-operator-majority-crashed",
+    "etcd-operator-all-crashed",
   ]) {
     it(`${name} passes for seeds ${SEEDS.join(", ")}`, () => {
       for (const seed of SEEDS) {
@@ -27,14 +29,44 @@ describe("seed 002 on the etcd-operator model", () => {
     });
   }
 
-  it("majority crashed: the lost writes are those acknowledged after the restored backup", () => {
-    const r = runExperiment("experiments/etcd-operator-majority-crashed.yaml", 3);
+  it("majority crashed: the pod still running is backed up at the disaster and restored from; nothing is lost", () => {
+    for (const seed of [3, 11]) {
+      const r = runExperiment("experiments/etcd-operator-majority-crashed.yaml", seed);
+      const backup = r.records.filter((x) => x.kind === "etcd.backup");
+      const now = backup.find((x) => x.phase === "backupNow");
+      const killed = r.records
+        .filter((x) => x.kind === "step" && x.action === "etcd.kill")
+        .map((x) => x.target);
+      const survivor = ["cp-0", "cp-1", "cp-2"].find((h) => !killed.includes(h));
+      expect(now?.pods, `seed ${seed}`).toEqual([survivor]);
+      const latest = backup.find((x) => x.phase === "saved" && x.disaster === true);
+      expect(latest?.from, `seed ${seed}`).toBe(survivor);
+      // The snapshot holds everything the survivor had applied when quorum was lost.
+      expect(latest?.raftIndex as number).toBeGreaterThanOrEqual(now?.appliedIndex as number);
+      expect(latest?.revision as number).toBeGreaterThanOrEqual(now?.revision as number);
+      const periodic = backup.filter(
+        (x) => x.phase === "saved" && x.disaster !== true && x.t < (now?.t ?? 0),
+      );
+      expect(latest?.revision as number).toBeGreaterThan(periodic.at(-1)?.revision as number);
+      const restoring = backup.find((x) => x.phase === "restoring");
+      expect(restoring?.backup, `seed ${seed}`).toBe(latest?.name);
+      // The survivor's pod is deleted only after its snapshot was taken.
+      const deleted = r.records.find((x) => x.kind === "vm.deleted" && x.subject === survivor);
+      expect(deleted?.t ?? 0).toBeGreaterThanOrEqual(latest?.t ?? Number.POSITIVE_INFINITY);
+      expect(r.metrics.lostWrites, `seed ${seed}`).toBe(0);
+    }
+  });
+
+  it("all crashed: no pod to back up, so the periodic backup is restored and the writes after it are lost", () => {
+    const r = runExperiment("experiments/etcd-operator-all-crashed.yaml", 3);
     const lost = r.records.find((x) => x.kind === "metric" && x.name === "lostWrites")?.value as number;
+    expect(r.records.some((x) => x.kind === "etcd.backup" && x.phase === "backupNow")).toBe(false);
     const restoring = r.records.find((x) => x.kind === "etcd.backup" && x.phase === "restoring");
     const savedAt = r.records.filter(
       (x) => x.kind === "etcd.backup" && x.phase === "saved" && x.t < (restoring?.t ?? 0),
     );
     const last = savedAt.at(-1);
+    expect(last?.disaster).toBeUndefined();
     expect(last?.name).toBe(restoring?.backup);
     // 20 writes/s between the last backup and the failure at 3m10s.
     const window = (190_000_000 - (last?.t ?? 0)) / 1_000_000;
