@@ -18,7 +18,7 @@ import { constant } from "../../src/sim/distribution.js";
 import { Simulation } from "../../src/sim/simulation.js";
 import { MILLISECOND, MINUTE, SECOND } from "../../src/sim/time.js";
 import { IssueOrder } from "../../src/util/issue-order.js";
-import { kubeHarness } from "./harness.js";
+import { vipHolderPoweredOff } from "./harness.js";
 
 const INTERVAL = SECOND;
 const TIMEOUT = 5 * SECOND;
@@ -230,12 +230,7 @@ describe("IssueOrder", () => {
 
 describe("the API probe on a cluster", () => {
   it("marks the API down from the first request sent after the kube-vip holder's VM died, not 5 s later", () => {
-    const h = kubeHarness({ set: { "kube.endpoint": "kube-vip" } });
-    h.sim.runUntil(30 * SECOND);
-    const holder = h.cluster.vip!.holder!;
-    const t0 = h.sim.now;
-    h.hypervisor.powerOff(holder);
-    const moved = h.until(() => h.cluster.vip!.holder !== holder, MINUTE);
+    const { h, t0, moved } = vipHolderPoweredOff();
     expect(moved).toBeDefined();
     h.sim.runUntil(moved! + 20 * SECOND);
     const recs = h.since(t0, "kube.api.probe");

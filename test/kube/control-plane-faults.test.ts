@@ -4,8 +4,8 @@
  * kubeadm liveness probe restarting such an apiserver, and kube-vip dropping the VIP without quorum.
  */
 import { describe, expect, it } from "vitest";
-import { MINUTE, SECOND } from "../../src/sim/time.js";
-import { kubeHarness } from "./harness.js";
+import { SECOND } from "../../src/sim/time.js";
+import { kubeHarness, vipHolderPoweredOff } from "./harness.js";
 
 describe("an etcd member down under a stacked apiserver (seed 000)", () => {
   it("makes that apiserver unready and its HAProxy backend DOWN after fall × inter, while the API stays up", () => {
@@ -104,12 +104,7 @@ describe("external etcd topology", () => {
 
 describe("kube-vip failover", () => {
   it("moves the VIP to another control plane about one lease duration after its holder's VM dies", () => {
-    const h = kubeHarness({ set: { "kube.endpoint": "kube-vip" } });
-    h.sim.runUntil(30 * SECOND);
-    const holder = h.cluster.vip!.holder!;
-    const t0 = h.sim.now;
-    h.hypervisor.powerOff(holder);
-    const moved = h.until(() => h.cluster.vip!.holder !== holder, MINUTE);
+    const { h, t0, moved } = vipHolderPoweredOff();
     expect(moved).toBeDefined();
     // Candidates take the lease once it is unchanged for 15 s on their clock, trying every 2–4.4 s.
     expect(moved! - t0).toBeGreaterThanOrEqual(13 * SECOND);

@@ -12,7 +12,7 @@ import { Kubectl } from "../../src/kube/kubectl.js";
 import type { KubeSettings } from "../../src/kube/settings.js";
 import { constant } from "../../src/sim/distribution.js";
 import { Simulation } from "../../src/sim/simulation.js";
-import { SECOND } from "../../src/sim/time.js";
+import { MINUTE, SECOND } from "../../src/sim/time.js";
 import { MemorySink, Trace, type TraceRecord } from "../../src/sim/trace.js";
 import { kubeSettingsFrom } from "../../src/world/kube-world.js";
 import { ParameterSet } from "../../src/world/parameter-set.js";
@@ -121,4 +121,18 @@ export function kubeHarness(options: HarnessOptions = {}) {
     lastKubectl,
     clock: new GuestClock(sim),
   };
+}
+
+/**
+ * A kube-vip cluster whose VIP holder's VM is powered off 30 s in; runs until another control
+ * plane holds the VIP (at most a minute). `t0` is the power-off, `moved` when the VIP moved.
+ */
+export function vipHolderPoweredOff() {
+  const h = kubeHarness({ set: { "kube.endpoint": "kube-vip" } });
+  h.sim.runUntil(30 * SECOND);
+  const holder = h.cluster.vip!.holder!;
+  const t0 = h.sim.now;
+  h.hypervisor.powerOff(holder);
+  const moved = h.until(() => h.cluster.vip!.holder !== holder, MINUTE);
+  return { h, holder, t0, moved };
 }
