@@ -93,12 +93,13 @@ class Invocation {
 export class Kubectl {
   constructor(private readonly host: KubectlHost) {}
 
-  /** `kubectl get <resources> [-A] [-o wide]` (comma-separated: `deploy,rs`). */
-  get(resources: string, wide = false, allNamespaces = false): void {
-    const inv = new Invocation(
-      this.host,
-      `get ${resources}${allNamespaces ? " -A" : ""}${wide ? " -o wide" : ""}`,
-    );
+  /**
+   * `kubectl get <resources> [-n NAMESPACE | -A] [-o wide]` (comma-separated: `deploy,rs`); as in
+   * kubectl, `-A` lists every namespace even when one is named.
+   */
+  get(resources: string, wide = false, allNamespaces = false, namespace = NS): void {
+    const nsFlag = allNamespaces ? " -A" : namespace !== NS ? ` -n ${namespace}` : "";
+    const inv = new Invocation(this.host, `get ${resources}${nsFlag}${wide ? " -o wide" : ""}`);
     const kinds: Resource[] = [];
     for (const part of resources.split(",")) {
       const r = parseResourceName(part.trim());
@@ -118,13 +119,15 @@ export class Kubectl {
         return;
       }
       const scoped = r !== "nodes" && !allNamespaces;
-      inv.call({ verb: "list", resource: r, ...(scoped ? { namespace: NS } : {}) }, (res) => {
+      inv.call({ verb: "list", resource: r, ...(scoped ? { namespace } : {}) }, (res) => {
         const items = res.items ?? [];
         const now = this.host.now;
         if (r === "nodes") outputs.push(getNodes(items as Node[], now));
-        else if (r === "pods") outputs.push(getPods(items as Pod[], now, wide, allNamespaces));
-        else if (r === "deployments") outputs.push(getDeployments(items as Deployment[], now));
-        else if (r === "replicasets") outputs.push(getReplicaSets(items as ReplicaSet[], now));
+        else if (r === "pods") outputs.push(getPods(items as Pod[], now, wide, allNamespaces, namespace));
+        else if (r === "deployments")
+          outputs.push(getDeployments(items as Deployment[], now, namespace, kinds.length > 1));
+        else if (r === "replicasets")
+          outputs.push(getReplicaSets(items as ReplicaSet[], now, namespace, kinds.length > 1));
         else outputs.push(items.map((o) => o.metadata.name).join("\n"));
         next(i + 1);
       });

@@ -71,6 +71,11 @@ export function installKubeActions(world: World): void {
     layer(w).kubectl.delete(String(s.args.kind), String(s.args.name)),
   );
   world.addAction("kubectl.get", (w, s) =>
-    layer(w).kubectl.get(String(s.args.resource), s.args.wide === true, s.args.allNamespaces === true),
+    layer(w).kubectl.get(
+      String(s.args.resource),
+      s.args.wide === true,
+      s.args.allNamespaces === true,
+      typeof s.args.namespace === "string" ? s.args.namespace : undefined,
+    ),
   );
 }

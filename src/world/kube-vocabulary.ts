@@ -108,6 +108,11 @@ export const KUBE_ACTIONS: readonly ActionSpec[] = [
         .boolean()
         .optional()
         .describe("-A: every namespace (add-on pods in kube-system and the like)"),
+      namespace: z
+        .string()
+        .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, "a namespace name (DNS label), e.g. kube-system")
+        .optional()
+        .describe("-n: one namespace (default: default; allNamespaces wins, as in kubectl)"),
     },
     summary: "kubectl get <resource>: the output is recorded in the timeline",
   },

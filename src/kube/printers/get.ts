@@ -60,9 +60,15 @@ export function podStatusText(p: Pod): string {
  * `kubectl get pods [-o wide]` in one namespace, or with `-A` in every namespace (a NAMESPACE
  * column first, sorted by namespace then name). A ready pod has all its containers ready.
  */
-export function getPods(pods: readonly Pod[], now: Micros, wide = false, allNamespaces = false): string {
+export function getPods(
+  pods: readonly Pod[],
+  now: Micros,
+  wide = false,
+  allNamespaces = false,
+  namespace = "default",
+): string {
   if (pods.length === 0)
-    return allNamespaces ? "No resources found" : "No resources found in default namespace.";
+    return allNamespaces ? "No resources found" : `No resources found in ${namespace} namespace.`;
   const rows = [...pods]
     .sort((a, b) => cmp(a.metadata.namespace, b.metadata.namespace) || cmp(a.metadata.name, b.metadata.name))
     .map((p) => {
@@ -81,13 +87,21 @@ export function getPods(pods: readonly Pod[], now: Micros, wide = false, allName
   return table(wide ? [...headers, "IP", "NODE"] : headers, rows);
 }
 
-/** `kubectl get deploy`. */
-export function getDeployments(ds: readonly Deployment[], now: Micros): string {
-  if (ds.length === 0) return "No resources found in default namespace.";
+/**
+ * `kubectl get deploy`. `withKind` (several resource types in one command, `get deploy,rs`)
+ * prefixes names with their kind, as kubectl does then.
+ */
+export function getDeployments(
+  ds: readonly Deployment[],
+  now: Micros,
+  namespace = "default",
+  withKind = false,
+): string {
+  if (ds.length === 0) return `No resources found in ${namespace} namespace.`;
   const rows = [...ds]
     .sort((a, b) => cmp(a.metadata.name, b.metadata.name))
     .map((d) => [
-      `deployment.apps/${d.metadata.name}`,
+      withKind ? `deployment.apps/${d.metadata.name}` : d.metadata.name,
       `${d.status.readyReplicas}/${d.spec.replicas}`,
       String(d.status.updatedReplicas),
       String(d.status.availableReplicas),
@@ -96,13 +110,18 @@ export function getDeployments(ds: readonly Deployment[], now: Micros): string {
   return table(["NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE"], rows);
 }
 
-/** `kubectl get rs`. */
-export function getReplicaSets(rss: readonly ReplicaSet[], now: Micros): string {
-  if (rss.length === 0) return "No resources found in default namespace.";
+/** `kubectl get rs` (`withKind` as for {@link getDeployments}). */
+export function getReplicaSets(
+  rss: readonly ReplicaSet[],
+  now: Micros,
+  namespace = "default",
+  withKind = false,
+): string {
+  if (rss.length === 0) return `No resources found in ${namespace} namespace.`;
   const rows = [...rss]
     .sort((a, b) => cmp(a.metadata.name, b.metadata.name))
     .map((r) => [
-      `replicaset.apps/${r.metadata.name}`,
+      withKind ? `replicaset.apps/${r.metadata.name}` : r.metadata.name,
       String(r.spec.replicas),
       String(r.status.replicas),
       String(r.status.readyReplicas),

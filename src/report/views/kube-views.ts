@@ -62,8 +62,8 @@ registerView({
       const ns = k.settings.workload.namespace;
       const inNs = <T extends Deployment | ReplicaSet>(list: T[]) =>
         list.filter((o) => o.metadata.namespace === ns);
-      const d = getDeployments(inNs(k.cluster.observer.objects<Deployment>("deployments")), now);
-      const rs = getReplicaSets(inNs(k.cluster.observer.objects<ReplicaSet>("replicasets")), now);
+      const d = getDeployments(inNs(k.cluster.observer.objects<Deployment>("deployments")), now, ns, true);
+      const rs = getReplicaSets(inNs(k.cluster.observer.objects<ReplicaSet>("replicasets")), now, ns, true);
       return `${d}\n\n${rs}`;
     }),
 });
