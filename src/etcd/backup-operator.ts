@@ -182,20 +182,30 @@ export class BackupOperator {
         best = { host: h, revision: m.store.revision };
     }
     if (best === undefined || this.cluster.state.leader === "") return;
+    this.saveBackup(best.host, false, () => {});
+  }
+
+  /**
+   * `etcdctl snapshot save` of `from` into the backup store under the next name, pruned to
+   * `maxBackups`; `done(name)` with the backup's name, or undefined when the snapshot failed.
+   */
+  private saveBackup(from: string, disaster: boolean, done: (name: string | undefined) => void): void {
     const name = `etcd-backup-${String(++this.saved).padStart(4, "0")}`;
-    this.operator.snapshotSave(best.host, name, (ok) => {
-      if (!ok) return;
+    this.operator.snapshotSave(from, name, (ok) => {
+      if (!ok) return done(undefined);
       this.operator.backups.prune(this.options.maxBackups);
       const b = this.operator.backups.get(name);
       this.sim.emit("etcd.backup", "etcd-operator", {
         phase: "saved",
         name,
-        from: best.host,
+        from,
         revision: b?.file.revision ?? 0,
         raftIndex: b?.file.raftIndex ?? 0,
         bytes: b?.file.bytes ?? 0,
         kept: this.operator.backups.list().length,
+        ...(disaster ? { disaster: true } : {}),
       });
+      done(name);
     });
   }
 
@@ -276,21 +286,8 @@ export class BackupOperator {
       appliedIndex: Math.max(applied, 0),
       revision,
     });
-    const name = `etcd-backup-${String(++this.saved).padStart(4, "0")}`;
-    this.operator.snapshotSave(from, name, (ok) => {
-      if (ok) {
-        this.operator.backups.prune(this.options.maxBackups);
-        const b = this.operator.backups.get(name);
-        this.sim.emit("etcd.backup", "etcd-operator", {
-          phase: "saved",
-          name,
-          from,
-          revision: b?.file.revision ?? 0,
-          raftIndex: b?.file.raftIndex ?? 0,
-          bytes: b?.file.bytes ?? 0,
-          kept: this.operator.backups.list().length,
-          disaster: true,
-        });
+    this.saveBackup(from, true, (name) => {
+      if (name !== undefined) {
         this.restore(name);
         return;
       }
