@@ -1,16 +1,16 @@
 /**
  * Mirror pods: the API objects through which a kubelet shows its static pods (kubernetes
- * `pkg/kubelet/pod/mirror_client.go`; kubernetes.io "Create static Pods": "the kubelet
- * automatically tries to create a mirror Pod on the Kubernetes API server for each static Pod ...
- * the Pod names will be suffixed with the node hostname with a leading hyphen"). So `kubectl get
- * pods -n kube-system` on a kubeadm cluster lists `kube-apiserver-cp1`, `kube-scheduler-cp1`, … .
+ * `pkg/kubelet/pod/mirror_client.go`; the kubernetes.io task page "Create static Pods" describes
+ * the kubelet creating one per static pod, named after the pod with the node's hostname appended
+ * after a hyphen). So `kubectl get pods -n kube-system` on a kubeadm cluster lists
+ * `kube-apiserver-cp1`, `kube-scheduler-cp1`, … .
  *
  * - A mirror pod is `<manifest name>-<node>` in kube-system, bound to the node, with the
  *   `kubernetes.io/config.mirror` annotation (the manifest's hash), `kubernetes.io/config.source:
  *   file`, a controller owner reference to its Node (MirrorPodNodeRestriction, KEP 1314) and the
  *   toleration every file-sourced static pod gets, `operator: Exists, effect: NoExecute`
- *   (`pkg/kubelet/config/common.go` applyDefaults: "so they are not evicted when there are node
- *   problems"), which keeps the taint eviction controller away from it.
+ *   (`pkg/kubelet/config/common.go` applyDefaults adds it so that node problems never evict a
+ *   static pod), which keeps the taint eviction controller away from it.
  * - The kubelet creates it through its API client once its pod informer has synced and it knows
  *   its Node's uid, as it does its other writes: with the API away nothing is written and the next
  *   sync (every 10 s) tries again. The apiserver stores a new pod as Pending (the pod strategy
