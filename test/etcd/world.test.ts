@@ -80,6 +80,10 @@ describe("the etcd layer in a world", () => {
     expect(names("experiments/etcd-lose-leader.yaml")).toContain("writes");
     // With no writes issued there is nothing to measure: no "writes always available".
     expect(names("experiments/etcd-lose-leader.yaml", { "workload.writes": "0" })).not.toContain("writes");
+    // The etcd-operator's members are pods it replaces: the HAProxy in front of the first VMs
+    // measures nothing there (it would read "unavailable" on a healthy, restored cluster).
+    expect(names("experiments/etcd-lose-leader.yaml")).toContain("endpoint");
+    expect(names("experiments/etcd-operator-majority-crashed.yaml")).not.toContain("endpoint");
   });
 
   it("the same seed gives the same trace", () => {
