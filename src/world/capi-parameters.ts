@@ -189,7 +189,7 @@ export const CAPI_PARAMETERS: readonly ParameterSpec[] = [
     "capv.fullCloneDuration",
     uniform(90 * SECOND, 180 * SECOND),
     "Duration of a full clone",
-    "puppetlabs/vmpooler PR #333: 'A full clone will take 90-180 seconds' (capi-kube.md §4.3)",
+    "puppetlabs/vmpooler PR #333 reports 90–180 s for a full clone (capi-kube.md §4.3)",
   ),
   duration(
     "capv.syncPeriod",

@@ -56,7 +56,7 @@ export const OPENSHIFT_PARAMETERS: readonly ParameterSpec[] = [
     summary:
       "machine-api vSphere provider: from a new master Machine to its VM cloned from the RHCOS template (then powered on)",
     source:
-      "a full clone: the installer's template has no snapshot and the provider spec's cloneMode 'Defaults to FullClone' (openshift/api machine/v1beta1 VSphereMachineProviderSpec); puppetlabs/vmpooler PR #333: 'A full clone will take 90-180 seconds' (capi-kube.md §4.3)",
+      "a full clone: the installer's template has no snapshot and the provider spec's cloneMode defaults to a full clone (openshift/api machine/v1beta1 VSphereMachineProviderSpec); puppetlabs/vmpooler PR #333 reports 90–180 s for a full clone (capi-kube.md §4.3)",
   },
   {
     key: "ocp.vcenterTaskDuration",

@@ -7,6 +7,7 @@ import { closeSync, openSync, readSync } from "node:fs";
 import { isAbsolute } from "node:path";
 import type { CommandModule } from "yargs";
 import { prepareRun } from "../../engine/prepare.js";
+import { count } from "../../report/plural.js";
 import { formatInputErrors, type InputError } from "../../scenario/errors.js";
 import { loadModel, modelParameters } from "../../scenario/models.js";
 import { checkEtcdParameters } from "../../world/etcd-world.js";
@@ -84,10 +85,6 @@ function validateModel(file: string): Checked {
 }
 
 /** `1 step`, `2 steps`. */
-function count(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? "" : "s"}`;
-}
-
 /**
  * Whether a file declares `kind: Model` at the top level (read from its first 64 KiB: a profile
  * says so in its first lines). Anything else, an unreadable file included, is checked as an

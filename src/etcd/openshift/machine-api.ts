@@ -13,7 +13,7 @@
  * - create: clones the RHCOS template into a VM named after the Machine (its guest hostname is
  *   the Machine's name too) and powers it on (the clone spec has `PowerOn: true`); the VM gets a
  *   new address. The installer's template has no snapshot, so this is a full clone (the provider
- *   spec's cloneMode "Defaults to FullClone", openshift/api machine/v1beta1); its duration is
+ *   spec's cloneMode defaults to a full clone, openshift/api machine/v1beta1); its duration is
  *   `ocp.machineCloneDuration`. The new master boots with the ignition config of the saved spec,
  *   and the cluster-etcd-operator sees a new master node (cluster-etcd-operator.ts);
  * - delete: powers the VM off (`PowerOffVM_Task`) and destroys it (`Destroy_Task`), each a vCenter
