@@ -122,12 +122,15 @@ export class Kubectl {
       inv.call({ verb: "list", resource: r, ...(scoped ? { namespace } : {}) }, (res) => {
         const items = res.items ?? [];
         const now = this.host.now;
-        if (r === "nodes") outputs.push(getNodes(items as Node[], now));
-        else if (r === "pods") outputs.push(getPods(items as Pod[], now, wide, allNamespaces, namespace));
+        // Several resource types in one command: kubectl names each row with its kind.
+        const withKind = kinds.length > 1;
+        if (r === "nodes") outputs.push(getNodes(items as Node[], now, withKind));
+        else if (r === "pods")
+          outputs.push(getPods(items as Pod[], now, wide, allNamespaces, namespace, withKind));
         else if (r === "deployments")
-          outputs.push(getDeployments(items as Deployment[], now, namespace, kinds.length > 1));
+          outputs.push(getDeployments(items as Deployment[], now, namespace, withKind));
         else if (r === "replicasets")
-          outputs.push(getReplicaSets(items as ReplicaSet[], now, namespace, kinds.length > 1));
+          outputs.push(getReplicaSets(items as ReplicaSet[], now, namespace, withKind));
         else outputs.push(items.map((o) => o.metadata.name).join("\n"));
         next(i + 1);
       });

@@ -17,8 +17,9 @@ describe("kubectl get -n NAMESPACE", () => {
       "kubectl get deploy -n kube-system",
       "kubectl get pods -n nope",
       "kubectl get deploy,rs",
+      "kubectl get pods,deploy",
     ]);
-    const [pods, deploy, none, both] = outputs.map((r) => String(r.output));
+    const [pods, deploy, none, both, podsAndDeploy] = outputs.map((r) => String(r.output));
     for (const cp of ["cp-0", "cp-1", "cp-2"])
       for (const c of ["kube-apiserver", "kube-controller-manager", "kube-scheduler"])
         expect(pods).toMatch(new RegExp(`^${c}-${cp}\\s+1/1\\s+Running`, "m"));
@@ -30,6 +31,8 @@ describe("kubectl get -n NAMESPACE", () => {
     // Several types in one command: names carry their kind.
     expect(both).toMatch(/^deployment\.apps\/nginx\s/m);
     expect(both).toMatch(/^replicaset\.apps\/nginx-\S+\s/m);
+    expect(podsAndDeploy).toMatch(/^pod\/nginx-\S+\s+1\/1\s+Running/m);
+    expect(podsAndDeploy).toMatch(/^deployment\.apps\/nginx\s/m);
   });
 
   it("refuses a namespace that is not a DNS label before the run", () => {

@@ -26,7 +26,7 @@ export function nodeStatusText(n: Node): string {
 }
 
 /** `kubectl get nodes`. */
-export function getNodes(nodes: readonly Node[], now: Micros): string {
+export function getNodes(nodes: readonly Node[], now: Micros, withKind = false): string {
   if (nodes.length === 0) return "No resources found";
   const rows = [...nodes]
     .sort((a, b) => cmp(a.metadata.name, b.metadata.name))
@@ -36,7 +36,7 @@ export function getNodes(nodes: readonly Node[], now: Micros): string {
         .map((k) => k.slice(ROLE_PREFIX.length))
         .sort();
       return [
-        n.metadata.name,
+        withKind ? `node/${n.metadata.name}` : n.metadata.name,
         nodeStatusText(n),
         roles.length > 0 ? roles.join(",") : "<none>",
         humanDuration(now - n.metadata.creationTimestampUs),
@@ -66,6 +66,7 @@ export function getPods(
   wide = false,
   allNamespaces = false,
   namespace = "default",
+  withKind = false,
 ): string {
   if (pods.length === 0)
     return allNamespaces ? "No resources found" : `No resources found in ${namespace} namespace.`;
@@ -75,7 +76,7 @@ export function getPods(
       const n = p.spec.containers.length;
       const base = [
         ...(allNamespaces ? [p.metadata.namespace] : []),
-        p.metadata.name,
+        withKind ? `pod/${p.metadata.name}` : p.metadata.name,
         `${isPodReady(p) && p.metadata.deletionTimestampUs === undefined ? n : 0}/${n}`,
         podStatusText(p),
         String(p.status.restartCount),
