@@ -46,7 +46,8 @@
  * (or become) running. Writes acknowledged after the backup that was restored are lost; the run
  * measures how many and over what span (RPO). Records: `etcd.backup {phase, …}` — `saved`
  * (`disaster: true` for the backup taken at a quorum loss), `quorumLost`, `backupNow` (pods still
- * run: a backup is requested from `from`), `backupNowFailed`, `restoring`, `memberAdded`,
+ * run: a backup is requested from `from`), `backupNowFailed` (`next`: `restore` the periodic
+ * backup, or `watch` again when there is none left), `restoring`, `memberAdded`,
  * `recovered` (after a restore), `deadMemberRemoved`, `replaced` (after a dead member's
  * replacement joined).
  */
@@ -121,7 +122,10 @@ export class BackupOperator {
   private stopping = false;
   /** Pods the operator deleted (with {@link MemberPods}): no longer hosts of the cluster. */
   private readonly deletedPods = new Set<string>();
-  /** Pods created whose etcd has not started yet (etcd-operator skips reconciling meanwhile). */
+  /**
+   * Pods created for a member added to the cluster, not yet seen running; whether one is still
+   * pending is judged from its state at each reconcile ({@link podsPending}).
+   */
   private readonly pendingPods = new Set<string>();
   /** A new pod whose `member add` was refused: the next try reuses its name. */
   private refusedPod: string | undefined;
@@ -241,10 +245,31 @@ export class BackupOperator {
     }
     this.unhealthyFor = 0;
     if (this.options.replaceDeadMembers !== true) return;
-    // "skip reconciliation" while a pod is pending (etcd-operator reconcile.go).
-    if (this.pendingPods.size > 0) return;
+    // etcd-operator does not reconcile members while one of its pods is still pending
+    // (coreos/etcd-operator pkg/cluster/reconcile.go).
+    if (this.podsPending()) return;
     if (this.removeDeadMember([...this.exited])) return;
     this.grow(rows);
+  }
+
+  /**
+   * Whether a new pod is still on its way: it exists (not deleted, its VM powered on) and its etcd
+   * has neither become active nor exited. Pods that got there, or never will, are forgotten.
+   */
+  private podsPending(): boolean {
+    for (const name of this.pendingPods) {
+      const vm = this.hypervisor.vm(name);
+      const unit = this.systemd.get(name)?.state(ETCD_UNIT);
+      const settled =
+        this.deletedPods.has(name) ||
+        vm === undefined ||
+        vm.state !== "poweredOn" ||
+        unit === "active" ||
+        unit === "failed" ||
+        this.exited.has(name);
+      if (settled) this.pendingPods.delete(name);
+    }
+    return this.pendingPods.size > 0;
   }
 
   /**
@@ -291,12 +316,16 @@ export class BackupOperator {
         this.restore(name);
         return;
       }
+      // `next`: what the operator does instead — restore the periodic backup, or (none, or it was
+      // pruned meanwhile) go back to watching.
+      const usable = fallback !== undefined && this.operator.backups.get(fallback) !== undefined;
       this.sim.emit("etcd.backup", "etcd-operator", {
         phase: "backupNowFailed",
         from,
         fallback: fallback ?? "",
+        next: usable ? "restore" : "watch",
       });
-      if (fallback !== undefined && this.operator.backups.get(fallback) !== undefined) {
+      if (usable) {
         this.restore(fallback);
         return;
       }
@@ -342,6 +371,9 @@ export class BackupOperator {
   private restoreInNewPod(pods: MemberPods, backup: string): void {
     this.phase = "restoring";
     const left = this.hosts();
+    // Pods of an earlier add are deleted below; the names go on from the seed's.
+    this.refusedPod = undefined;
+    this.pendingPods.clear();
     const seed = pods.nextName();
     this.seed = seed;
     this.sim.emit("etcd.backup", "etcd-operator", { phase: "restoring", backup, seed, pod: "new" });
@@ -358,6 +390,14 @@ export class BackupOperator {
     const initUs = this.options.restorePodInitUs?.() ?? 0;
     const run = (): void => {
       if (this.deletedPods.has(seed)) return;
+      const vm = this.hypervisor.vm(seed);
+      if (vm === undefined || vm.state !== "poweredOn") {
+        // The seed pod's node is gone or off: it will not run. Back to watching; the next
+        // quorum loss restores into another new pod (this one is deleted with the others).
+        this.phase = "watching";
+        this.unhealthyFor = 0;
+        return;
+      }
       if (!this.running(seed)) {
         // Init containers run once the pod's sandbox is up.
         this.sim.after(SECOND, run);
@@ -471,8 +511,10 @@ export class BackupOperator {
 
   /**
    * `addOneMember` on pods: a new pod with the next name, `member add` of it, and its etcd joins
-   * when the pod has started. A refused `member add` deletes the pod again (the real operator
-   * creates the pod only after the add); the next reconcile tries again under the same name.
+   * when the pod has started. The real operator creates the pod only after the add, so the pod's
+   * etcd unit stays disabled until the add succeeded (its flags are set then): a pod that boots
+   * faster than the add does not start etcd with the wrong flags. A refused `member add` deletes
+   * the pod again; the next reconcile tries again under the same name.
    */
   private addPod(pods: MemberPods, members: ReadonlySet<string>): void {
     // A refused add does not use up the name: etcd-operator counts a member only once added.
@@ -481,18 +523,13 @@ export class BackupOperator {
     this.deletedPods.delete(name);
     this.busy = true;
     const systemd = pods.create(name);
+    systemd.setEnabled(ETCD_UNIT, false);
     this.watchExits(name, systemd);
     this.pendingPods.add(name);
-    const off = systemd.onChange((unit, _from, to) => {
-      if (unit !== ETCD_UNIT || to !== "active") return;
-      this.pendingPods.delete(name);
-      off();
-    });
     this.operator.memberAdd(name, false, (r) => {
       this.busy = false;
       if (!r.ok) {
         this.pendingPods.delete(name);
-        off();
         this.deletedPods.add(name);
         pods.delete(name);
         this.refusedPod = name;
@@ -504,6 +541,10 @@ export class BackupOperator {
         unit.initialCluster = [...members, name].map((h) => ({ name: h, host: h }));
         unit.token = this.cluster.units.get(this.seed)?.token ?? unit.token;
       }
+      // The pod is created now, with the flags of the member just added: etcd starts once its
+      // node has booted (now, if it already has).
+      systemd.setEnabled(ETCD_UNIT, true);
+      if (this.running(name) && systemd.state(ETCD_UNIT) === "inactive") this.operator.start(name);
       this.sim.emit("etcd.backup", "etcd-operator", { phase: "memberAdded", member: name, pod: "new" });
     });
   }

@@ -222,13 +222,26 @@ export class EtcdNetworkClient implements EtcdClient {
     options: { readonly prefix?: boolean; readonly fromRevision?: number },
     callbacks: WatchCallbacks,
   ): WatchHandle {
+    const endpoint = this.pick() ?? this.endpoints[0];
+    if (endpoint === undefined) {
+      // No endpoint at all (every pod behind the Service was deleted): the stream cannot open.
+      let cancelled = false;
+      this.schedule(0, () => {
+        if (!cancelled && !this.closed) callbacks.onError(ERR_UNAVAILABLE);
+      });
+      return {
+        cancel: () => {
+          cancelled = true;
+        },
+      };
+    }
     const w: WatchState = {
       id: this.nextId++,
       key,
       prefix: options.prefix ?? false,
       fromRevision: options.fromRevision ?? 0,
       callbacks,
-      endpoint: this.pick() ?? this.endpoints[0]!,
+      endpoint,
       ended: false,
       triedOthers: 0,
     };
@@ -398,6 +411,23 @@ export class EtcdNetworkClient implements EtcdClient {
   addEndpoint(host: string): void {
     if (this.endpoints.some((e) => e.host === host)) return;
     this.endpoints.push({ host, ready: true, backoffUs: BACKOFF_BASE_US });
+  }
+
+  /**
+   * Removes a member host from the endpoints (its pod was deleted, so the `-client` Service no
+   * longer lists it). Requests already sent there run to their deadline; new ones go elsewhere.
+   */
+  removeEndpoint(host: string): void {
+    const i = this.endpoints.findIndex((e) => e.host === host);
+    if (i < 0) return;
+    this.endpoints.splice(i, 1);
+    if (i < this.nextEndpoint) this.nextEndpoint--;
+    if (this.nextEndpoint >= this.endpoints.length) this.nextEndpoint = 0;
+  }
+
+  /** How many endpoints the client round-robins over now. */
+  get endpointCount(): number {
+    return this.endpoints.length;
   }
 
   private endpointFor(host: string): EndpointState {

@@ -37,8 +37,11 @@ export interface WorkloadOptions {
   readonly statsIntervalUs: Micros;
   /** A success slower than this counts as unavailable (default 1 s). */
   readonly slowUs?: Micros;
-  /** How many endpoints the client round-robins over (see KindStats: unanswered requests). */
-  readonly endpointCount?: number;
+  /**
+   * How many endpoints the client round-robins over (see KindStats: unanswered requests): a fixed
+   * number, or a function for a client whose endpoints change (pods added and deleted).
+   */
+  readonly endpointCount?: number | (() => number);
 }
 
 /**
@@ -90,8 +93,8 @@ class KindStats {
     readonly name: string,
     private readonly sim: Simulation,
     private readonly slowUs: number,
-    /** How many endpoints the client uses (0: unknown; then only the time span counts). */
-    private readonly endpointCount: number,
+    /** How many endpoints the client uses now (0: unknown; then only the time span counts). */
+    private readonly endpointCount: () => number,
   ) {}
 
   /** A request was issued now; returns its sequence number. */
@@ -144,7 +147,8 @@ class KindStats {
     }
     this.unreachable++;
     if (o.error.endpoint !== undefined) this.unreachableEndpoints.add(o.error.endpoint);
-    const everyEndpoint = this.endpointCount > 0 && this.unreachableEndpoints.size >= this.endpointCount;
+    const endpoints = this.endpointCount();
+    const everyEndpoint = endpoints > 0 && this.unreachableEndpoints.size >= endpoints;
     if (
       this.unreachable >= UNREACHABLE_MIN &&
       (everyEndpoint || atUs - this.unreachableSinceUs >= UNREACHABLE_SPAN_US)
@@ -210,7 +214,8 @@ export class ClientWorkload {
     private readonly ledger: WriteLedger,
   ) {
     const slow = options.slowUs ?? SECOND;
-    const endpoints = options.endpointCount ?? 0;
+    const count = options.endpointCount ?? 0;
+    const endpoints = typeof count === "number" ? () => count : count;
     this.writes = new KindStats("writes", sim, slow, endpoints);
     this.linReads = new KindStats("reads.linearizable", sim, slow, endpoints);
     this.serReads = new KindStats("reads.serializable", sim, slow, endpoints);

@@ -110,11 +110,16 @@ describeKind("etcd.backup", (r) => {
         tone: "change",
         text: `etcd-operator: pods are still running (${Array.isArray(r.pods) ? r.pods.join(", ") : s(r.pods)}); will try to make a latest backup from ${s(r.from)}`,
       };
-    case "backupNowFailed":
-      return {
-        tone: "fault",
-        text: `etcd-operator: latest backup from ${s(r.from)} failed; restoring from the latest periodic backup`,
-      };
+    case "backupNowFailed": {
+      // `next` says what the operator did instead (records without it predate the field).
+      const restores = r.next === "restore" || (r.next === undefined && r.fallback !== "");
+      const instead = restores
+        ? `restoring from the latest periodic backup ${s(r.fallback)}`
+        : r.fallback === "" || r.fallback === undefined
+          ? "no periodic backup to restore from; watching again"
+          : `periodic backup ${s(r.fallback)} is gone (pruned); watching again`;
+      return { tone: "fault", text: `etcd-operator: latest backup from ${s(r.from)} failed; ${instead}` };
+    }
     case "quorumLost":
       return {
         tone: "fault",

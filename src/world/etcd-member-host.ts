@@ -9,9 +9,11 @@
  * The VM is created powered on, gets the next address of the hypervisor's pool, and has the
  * `etcd` unit with `--initial-cluster-state existing` (src/world/capi-node-join.ts
  * `installEtcdMember`, the unit the existing members have). It is enabled: it starts when the
- * guest has booted. Whoever adds the member (`etcdctl member add`) decides when it may run — the
- * cluster-etcd-operator moves the static pod's manifest away until the member is added; the etcd
- * operator adds the member before it creates the pod.
+ * guest has booted, unless whoever adds the member (`etcdctl member add`) holds it back until the
+ * add succeeded — the cluster-etcd-operator moves the static pod's manifest away until then; the
+ * etcd operator creates the host with the unit disabled and enables (and starts) it in the add's
+ * success callback (src/etcd/backup-operator.ts `addPod`), since the real operator creates the
+ * pod only after `member add`.
  */
 import type { Vm } from "../infra/vm.js";
 import type { Distribution } from "../sim/distribution.js";

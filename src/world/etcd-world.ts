@@ -147,7 +147,8 @@ export function installEtcdLayer(world: World): EtcdLayer {
         startUs: p.duration("workload.start"),
         statsIntervalUs: MINUTE,
         slowUs: p.duration("workload.slowThreshold"),
-        endpointCount: world.topology.controlPlanes.length,
+        // Live: etcd-operator pods join and leave the client Service's endpoints.
+        endpointCount: () => client.endpointCount,
       },
       ledger,
     );
@@ -177,7 +178,9 @@ export function installEtcdLayer(world: World): EtcdLayer {
           },
           delete: (name) => {
             world.hypervisor.vm(name)?.delete("etcd-operator: delete pod");
-            // The pod's flags go with it: etcdctl no longer lists it as an endpoint.
+            // The pod's flags go with it: etcdctl no longer lists it as an endpoint, nor does the
+            // client Service.
+            workloadClient?.removeEndpoint(name);
             cluster.units.delete(name);
             cluster.setups.delete(name);
             removeEtcdHost(layer, name);

@@ -245,4 +245,48 @@ describe("machine API steps", () => {
     // No rollout: the clone never booted as a master.
     expect(result.records.some((x) => x.kind === "ocp.operator" && x.phase === "rolloutStarted")).toBe(false);
   });
+
+  it("a Machine deleted while the operator adds its member: the add stops, no voter for a gone node", () => {
+    const prepared = prepareRun(
+      inline("10m", "    - at: 9m\n      do: vm.powerOn\n      target: vms.poweredOff\n"),
+      {
+        seed: 1,
+      },
+    );
+    if (!prepared.ok) throw new Error(formatInputErrors(prepared.errors));
+    const world = prepared.run.world;
+    const { machines, ceo } = openshiftOf(world)!;
+    const name = "openshift-master-3";
+    let deletedAtUs: number | undefined;
+    // The operator's step is internal: poll it from the new master's rollout on, and delete the
+    // Machine as soon as the operator is adding its member (before the `member add` is sent).
+    const poll = (): void => {
+      if ((ceo as unknown as { step: string }).step === "adding") {
+        deletedAtUs = world.sim.now;
+        machines.delete(name);
+        return;
+      }
+      world.sim.after(100_000, poll);
+    };
+    const result = executeRun(prepared.run, {
+      checkpoints: [{ atUs: 60_000_000, fn: () => machines.create(name, "cp-0") }],
+      sinks: [
+        {
+          write: (r) => {
+            if (r.kind === "ocp.operator" && r.phase === "rolloutStarted") world.sim.after(0, poll);
+          },
+        },
+      ],
+    });
+    expect(deletedAtUs).toBeDefined();
+    const ops = result.records.filter((x) => x.kind === "ocp.operator");
+    expect(ops.some((x) => x.phase === "nodeUpdated" && x.node === name)).toBe(false);
+    expect(ops.at(-1)?.phase).toBe("rolloutDone");
+    const adds = result.records.filter(
+      (x) => x.kind === "etcd.etcdctl" && String(x.command).includes(`member add ${name}`),
+    );
+    expect(adds).toEqual([]);
+    // The three members that were there stay the only voters, all healthy.
+    expect(etcdOf(world)!.cluster.state).toMatchObject({ quorum: true, voters: 3, healthy: 3 });
+  });
 });

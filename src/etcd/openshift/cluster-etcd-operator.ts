@@ -110,8 +110,10 @@ export class ClusterEtcdOperator {
     const i = this.masters.indexOf(host);
     if (i >= 0) this.masters.splice(i, 1);
     const q = this.queue.indexOf(host);
-    // The master being worked on stays at the head: reconcile skips it once its VM is gone.
     if (q > 0) this.queue.splice(q, 1);
+    // The master being worked on: while its member is being added, stop (no voter for a node that
+    // is gone); in other steps it stays at the head and reconcile skips it once its VM is gone.
+    else if (q === 0 && this.step === "adding") this.nodeDone(host);
   }
 
   /** The master nodes the operator rolls revisions out to, in the order it knows them. */
@@ -299,6 +301,12 @@ export class ClusterEtcdOperator {
     let attempts = 0;
     const attempt = (): void => {
       if (!this.current(rollout, host) || this.step !== "adding") return;
+      const vm = this.hypervisor.vm(host);
+      if (vm === undefined || vm.state === "deleted") {
+        // The node is gone (its Machine was deleted): a member added now could never be healthy.
+        this.nodeDone(host);
+        return;
+      }
       const now = this.leaderMembers();
       if (now?.has(host) === true) {
         if (!this.pods.installed(host)) this.pods.installManifest(host, `installer: revision ${rollout}`);
