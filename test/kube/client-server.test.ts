@@ -54,7 +54,17 @@ function world() {
     if (!out) throw new Error("no answer");
     return out;
   };
-  return { ...w, servers, startServer, call };
+  /** An API client on worker-0 talking straight to the apiserver on `host`. */
+  const clientTo = (host: string, userAgent: string) =>
+    new ApiClient(
+      w.network,
+      "worker-0",
+      w.scope("worker-0"),
+      hostEndpoint(w.network, host),
+      CLIENT_SETTINGS,
+      userAgent,
+    );
+  return { ...w, servers, startServer, call, clientTo };
 }
 
 const node = (name: string) =>
@@ -70,14 +80,7 @@ const node = (name: string) =>
 describe("API requests over the network", () => {
   it("times each request out at exactly its own deadline, answered ones never (one shared timer)", () => {
     const w = world();
-    const client = new ApiClient(
-      w.network,
-      "worker-0",
-      w.scope("worker-0"),
-      hostEndpoint(w.network, "cp-1"),
-      CLIENT_SETTINGS,
-      "kubelet",
-    );
+    const client = w.clientTo("cp-1", "kubelet");
     expect(w.call(client, { verb: "create", resource: "nodes", body: node("worker-0") }).status.code).toBe(
       201,
     );
@@ -115,14 +118,7 @@ describe("API requests over the network", () => {
 
   it("a kubelet-like client creates and reads objects through an apiserver on port 6443", () => {
     const w = world();
-    const client = new ApiClient(
-      w.network,
-      "worker-0",
-      w.scope("worker-0"),
-      hostEndpoint(w.network, "cp-1"),
-      CLIENT_SETTINGS,
-      "test",
-    );
+    const client = w.clientTo("cp-1", "test");
     expect(w.call(client, { verb: "create", resource: "nodes", body: node("worker-0") }).status.code).toBe(
       201,
     );
@@ -197,14 +193,7 @@ describe("API requests over the network", () => {
 
   it("an informer keeps its copy and catches up after the apiserver restarts", () => {
     const w = world();
-    const client = new ApiClient(
-      w.network,
-      "worker-0",
-      w.scope("worker-0"),
-      hostEndpoint(w.network, "cp-0"),
-      CLIENT_SETTINGS,
-      "c",
-    );
+    const client = w.clientTo("cp-0", "c");
     const writer = new ApiClient(
       w.network,
       "admin",
