@@ -8,29 +8,14 @@
  *
  * It talks to its own node's apiserver (approximation: CAPV mounts admin.conf).
  */
-import type { Network } from "../../infra/network.js";
 import type { Process } from "../../infra/services.js";
-import type { Vm } from "../../infra/vm.js";
-import type { Rng } from "../../sim/rng.js";
-import { ApiClient, type ClientSettings } from "../client/client.js";
-import type { ApiEndpoint } from "../client/endpoint.js";
-import { type LeaderElectionSettings, LeaderElector } from "../client/leader-election.js";
-import type { Emit } from "../controllers/context.js";
-import type { ProcessScope } from "../process-scope.js";
+import type { LeaderElector } from "../client/leader-election.js";
+import { type LeaderElectedContext, startLeaderElected } from "../control/leader-elected.js";
 import type { VirtualIp } from "./vip.js";
 
-/** What a kube-vip is built from. */
-export interface KubeVipContext {
-  readonly network: Network;
-  readonly vm: Vm;
-  readonly scope: ProcessScope;
-  readonly endpoint: ApiEndpoint;
-  readonly clientSettings: ClientSettings;
-  readonly leaderElection: LeaderElectionSettings;
+/** What a kube-vip is built from: a leader-elected component's parts and the VIP it holds. */
+export interface KubeVipContext extends LeaderElectedContext {
   readonly vip: VirtualIp;
-  readonly rng: Rng;
-  readonly emit: Emit;
-  readonly exit: (reason: string) => void;
 }
 
 /** The kube-vip lease name in CAPV's template. */
@@ -41,27 +26,14 @@ export class KubeVip implements Process {
   readonly elector: LeaderElector;
 
   constructor(private readonly ctx: KubeVipContext) {
-    const client = new ApiClient(
-      ctx.network,
-      ctx.vm.name,
-      ctx.scope,
-      ctx.endpoint,
-      ctx.clientSettings,
-      "kube-vip",
-    );
-    this.elector = new LeaderElector(client, ctx.scope, ctx.rng, {
-      namespace: "kube-system",
-      name: KUBE_VIP_LEASE,
+    this.elector = startLeaderElected(ctx, "kube-vip", () => ctx.vip.claim(ctx.vm.name), {
+      lease: KUBE_VIP_LEASE,
       identity: ctx.vm.name,
-      settings: ctx.leaderElection,
-      emit: ctx.emit,
-      onStartedLeading: () => ctx.vip.claim(ctx.vm.name),
       onStoppedLeading: () => {
         ctx.vip.release(ctx.vm.name);
         ctx.exit("lost leadership, restarting kube-vip");
       },
-    });
-    this.elector.start();
+    }).elector;
   }
 
   /** Graceful stop: kube-vip removes the VIP from the interface. */
