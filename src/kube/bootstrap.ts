@@ -161,81 +161,18 @@ export function initialCluster(
     const name = i === 0 ? w.name : `${w.name}-${i}`;
     const labels = { app: name };
     const spec = webPodSpec(w.image, w.port);
-    const dUid = uid();
-    const base = makeDeployment({
-      name,
-      namespace: w.namespace,
-      replicas: w.replicas,
-      labels,
-      spec,
-      now: born,
-      uid: dUid,
-    });
-    const hash = templateHash(base);
-    const rsName = `${name}-${hash}`;
-    const rsUid = uid();
-    const podLabels = { ...labels, [POD_TEMPLATE_HASH_LABEL]: hash };
-    const running = workers.length > 0 ? w.replicas : 0;
-    const deployment = {
-      ...base,
-      status: {
-        replicas: running,
-        updatedReplicas: running,
-        readyReplicas: running,
-        availableReplicas: running,
-        unavailableReplicas: w.replicas - running,
-        observedGeneration: 1,
-      },
-    };
-    const rs = makeReplicaSet({
-      name: rsName,
-      namespace: w.namespace,
-      replicas: w.replicas,
-      selector: podLabels,
-      template: { labels: podLabels, spec },
-      owner: { kind: "Deployment", name, uid: dUid, controller: true },
-      now: born,
-      uid: rsUid,
-    });
-    objects.push(deployment, {
-      ...rs,
-      status: {
-        replicas: running,
-        readyReplicas: running,
-        availableReplicas: running,
-        observedGeneration: 1,
-      },
-    });
-    const addresses: { ip: string; nodeName: string; podName: string }[] = [];
-    for (let r = 0; r < w.replicas; r++) {
-      const node = workers.length > 0 ? workers[slot++ % workers.length] : undefined;
-      const podName = `${rsName}-${randomString(rng, 5)}`;
-      const podUid = uid();
-      const ip = node ? node.allocateIp() : "";
-      const pod: Pod = {
-        kind: "Pod",
-        metadata: newMeta({
-          name: podName,
-          namespace: w.namespace,
-          uid: podUid,
-          creationTimestampUs: born,
-          labels: podLabels,
-          ownerReferences: [{ kind: "ReplicaSet", name: rsName, uid: rsUid, controller: true }],
-        }),
-        spec: { ...spec, nodeName: node?.name ?? "", tolerations },
-        status: node
-          ? runningStatus(ip, node.address, born)
-          : { phase: "Pending", conditions: [], podIP: "", hostIP: "", restartCount: 0 },
-      };
-      objects.push(pod);
-      if (node) {
-        addresses.push({ ip, nodeName: node.name, podName });
-        containers.push({
-          node: node.name,
-          container: { podUid, namespace: w.namespace, podName, ip, startedAtUs: born },
-        });
-      }
-    }
+    // Round-robin over the workers, across Deployments (no worker: the pods stay Pending).
+    const pods = addSettledDeployment(
+      { name, namespace: w.namespace, replicas: w.replicas, labels, spec, podSpec: { ...spec, tolerations } },
+      () => (workers.length > 0 ? workers[slot++ % workers.length] : undefined),
+      objects,
+      containers,
+      born,
+      rng,
+    );
+    const addresses = pods
+      .filter((p) => p.spec.nodeName !== "")
+      .map((p) => ({ ip: p.status.podIP, nodeName: p.spec.nodeName, podName: p.metadata.name }));
     objects.push(
       makeService({
         name,
@@ -302,103 +239,144 @@ function addSystemDeployments(
       terminationGracePeriodSeconds: 30,
       port: sd.port,
     };
-    const dUid = newUid(rng);
-    const base = makeDeployment({
-      name: sd.name,
-      namespace: sd.namespace,
-      replicas: sd.replicas,
-      labels: sd.labels,
-      spec,
-      now: born,
-      uid: dUid,
-    });
-    const hash = templateHash(base);
-    const rsName = `${sd.name}-${hash}`;
-    const rsUid = newUid(rng);
-    const podLabels = { ...sd.labels, [POD_TEMPLATE_HASH_LABEL]: hash };
     const podSpec: PodSpec = { ...spec, tolerations: [...sd.tolerations, ...defaultTolerations] };
-    let running = 0;
-    const pods: Pod[] = [];
-    for (let r = 0; r < sd.replicas; r++) {
-      const podName = `${rsName}-${randomString(rng, 5)}`;
-      const podUid = newUid(rng);
+    // The first node, in creation order, that admits the pod (required anti-affinity against the
+    // add-on pods placed before it, of this and earlier Deployments).
+    const firstFit = (): InitialNode | undefined => {
       const excluded = antiAffinityDomains(
         sd.namespace,
         podSpec,
         () => placed,
         (n) => nodeObjects.get(n)?.metadata.labels,
       );
-      const node = nodes.find((n) => {
+      return nodes.find((n) => {
         const obj = nodeObjects.get(n.name);
         return obj !== undefined && unfitReason(podSpec, obj, excluded) === undefined;
       });
-      const meta = newMeta({
-        name: podName,
-        namespace: sd.namespace,
-        uid: podUid,
-        creationTimestampUs: born,
-        labels: podLabels,
-        ownerReferences: [{ kind: "ReplicaSet", name: rsName, uid: rsUid, controller: true }],
-      });
-      if (!node) {
-        pods.push({
-          kind: "Pod",
-          metadata: meta,
-          spec: podSpec,
-          status: { phase: "Pending", conditions: [], podIP: "", hostIP: "", restartCount: 0 },
-        });
-        continue;
-      }
-      const ip = node.allocateIp();
-      const pod: Pod = {
-        kind: "Pod",
-        metadata: meta,
-        spec: { ...podSpec, nodeName: node.name },
-        status: runningStatus(ip, node.address, born),
-      };
-      running++;
-      pods.push(pod);
-      placed.push(pod);
-      containers.push({
-        node: node.name,
-        container: { podUid, namespace: sd.namespace, podName, ip, startedAtUs: born },
-      });
-    }
-    const rs = makeReplicaSet({
-      name: rsName,
-      namespace: sd.namespace,
-      replicas: sd.replicas,
-      selector: podLabels,
-      template: { labels: podLabels, spec },
-      owner: { kind: "Deployment", name: sd.name, uid: dUid, controller: true },
-      now: born,
-      uid: rsUid,
-    });
-    objects.push(
-      {
-        ...base,
-        // Every replica has a pod (a Pending one counts too); only the placed ones are ready.
-        status: {
-          replicas: sd.replicas,
-          updatedReplicas: sd.replicas,
-          readyReplicas: running,
-          availableReplicas: running,
-          unavailableReplicas: sd.replicas - running,
-          observedGeneration: 1,
-        },
-      },
-      {
-        ...rs,
-        status: {
-          replicas: sd.replicas,
-          readyReplicas: running,
-          availableReplicas: running,
-          observedGeneration: 1,
-        },
-      },
-      ...pods,
+    };
+    addSettledDeployment(
+      { name: sd.name, namespace: sd.namespace, replicas: sd.replicas, labels: sd.labels, spec, podSpec },
+      firstFit,
+      objects,
+      containers,
+      born,
+      rng,
+      (pod) => placed.push(pod),
     );
   }
+}
+
+/** A Deployment the bootstrap writes as settled: its template, and its pods' spec with tolerations. */
+interface SettledDeployment {
+  readonly name: string;
+  readonly namespace: string;
+  readonly replicas: number;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly spec: PodSpec;
+  readonly podSpec: PodSpec;
+}
+
+/**
+ * Writes a Deployment, its ReplicaSet and one pod per replica, as the controllers would have left
+ * them: each pod on the node `place` picks (Running since `born`, its container on the node), or
+ * Pending when there is none. Every replica has a pod (a Pending one counts in `replicas`); only the
+ * placed ones are ready. Returns the pods; `onPlaced` sees each placed pod as it is placed.
+ */
+function addSettledDeployment(
+  d: SettledDeployment,
+  place: () => InitialNode | undefined,
+  objects: AnyObject[],
+  containers: { node: string; container: Container }[],
+  born: Micros,
+  rng: Rng,
+  onPlaced?: (pod: Pod) => void,
+): Pod[] {
+  const dUid = newUid(rng);
+  const base = makeDeployment({
+    name: d.name,
+    namespace: d.namespace,
+    replicas: d.replicas,
+    labels: d.labels,
+    spec: d.spec,
+    now: born,
+    uid: dUid,
+  });
+  const hash = templateHash(base);
+  const rsName = `${d.name}-${hash}`;
+  const rsUid = newUid(rng);
+  const podLabels = { ...d.labels, [POD_TEMPLATE_HASH_LABEL]: hash };
+  let running = 0;
+  const pods: Pod[] = [];
+  for (let r = 0; r < d.replicas; r++) {
+    const podName = `${rsName}-${randomString(rng, 5)}`;
+    const podUid = newUid(rng);
+    const node = place();
+    const metadata = newMeta({
+      name: podName,
+      namespace: d.namespace,
+      uid: podUid,
+      creationTimestampUs: born,
+      labels: podLabels,
+      ownerReferences: [{ kind: "ReplicaSet", name: rsName, uid: rsUid, controller: true }],
+    });
+    if (!node) {
+      pods.push({
+        kind: "Pod",
+        metadata,
+        spec: d.podSpec,
+        status: { phase: "Pending", conditions: [], podIP: "", hostIP: "", restartCount: 0 },
+      });
+      continue;
+    }
+    const ip = node.allocateIp();
+    const pod: Pod = {
+      kind: "Pod",
+      metadata,
+      spec: { ...d.podSpec, nodeName: node.name },
+      status: runningStatus(ip, node.address, born),
+    };
+    running++;
+    pods.push(pod);
+    onPlaced?.(pod);
+    containers.push({
+      node: node.name,
+      container: { podUid, namespace: d.namespace, podName, ip, startedAtUs: born },
+    });
+  }
+  const rs = makeReplicaSet({
+    name: rsName,
+    namespace: d.namespace,
+    replicas: d.replicas,
+    selector: podLabels,
+    template: { labels: podLabels, spec: d.spec },
+    owner: { kind: "Deployment", name: d.name, uid: dUid, controller: true },
+    now: born,
+    uid: rsUid,
+  });
+  objects.push(
+    {
+      ...base,
+      status: {
+        replicas: d.replicas,
+        updatedReplicas: d.replicas,
+        readyReplicas: running,
+        availableReplicas: running,
+        unavailableReplicas: d.replicas - running,
+        observedGeneration: 1,
+      },
+    },
+    {
+      ...rs,
+      status: {
+        replicas: d.replicas,
+        readyReplicas: running,
+        availableReplicas: running,
+        observedGeneration: 1,
+      },
+    },
+    ...pods,
+  );
+  return pods;
 }
 
 /** A Pod's status when it has been Running and Ready since `since`. */
