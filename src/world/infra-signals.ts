@@ -57,10 +57,6 @@ export function installInfraSignals(world: World): void {
     name: "endpoint.available",
     type: "boolean",
     summary: "The control-plane endpoint (load balancer) has at least one UP backend",
-    // In the etcd-operator profile the members are pods the operator deletes and replaces behind
-    // a client Service; the HAProxy in front of the original VMs measures nothing there.
-    measured: (w) =>
-      !(w.params.has("etcd.backupOperator.newPods") && w.params.boolean("etcd.backupOperator.newPods")),
     initial: () => true,
     kinds: ["lb.available"],
     next: (_v, r) => r.available as boolean,
