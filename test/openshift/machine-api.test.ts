@@ -110,41 +110,29 @@ describe("seed 004 scenario 3, IPI: replace a master through its Machine", () =>
 
 describe("machine API steps", () => {
   it("refuses a Machine name that exists, a VM name that is taken, and a target that is no master", () => {
-    const file = inline(
-      "3m",
-      [
-        "    - at: 1m",
-        "      do: ocp.machineCreate",
-        "      target: cp-0",
-        "      name: openshift-master-1",
-        "    - after: 0s",
-        "      do: ocp.machineCreate",
-        "      target: cp-0",
-        "      name: cp-1",
-        "    - after: 0s",
-        "      do: ocp.machineCreate",
-        "      target: lb-0",
-        "      name: openshift-master-9",
-        "",
-      ].join("\n"),
-    );
-    const prepared = prepareRun(file, { seed: 1 });
+    // `ocp.machineCreate` steps, the first at 1m and the others right after it.
+    const creates = (...steps: [target: string, name: string][]) =>
+      inline(
+        "3m",
+        [
+          ...steps.flatMap(([target, name], i) => [
+            i === 0 ? "    - at: 1m" : "    - after: 0s",
+            "      do: ocp.machineCreate",
+            `      target: ${target}`,
+            `      name: ${name}`,
+          ]),
+          "",
+        ].join("\n"),
+      );
+    const taken: [string, string][] = [
+      ["cp-0", "openshift-master-1"],
+      ["cp-0", "cp-1"],
+    ];
+    const prepared = prepareRun(creates(...taken, ["lb-0", "openshift-master-9"]), { seed: 1 });
     // lb-0 is no VM of the model: refused before the run.
     expect(prepared.ok).toBe(false);
-    const ok = inline(
-      "3m",
-      [
-        "    - at: 1m",
-        "      do: ocp.machineCreate",
-        "      target: cp-0",
-        "      name: openshift-master-1",
-        "    - after: 0s",
-        "      do: ocp.machineCreate",
-        "      target: cp-0",
-        "      name: cp-1",
-        "",
-      ].join("\n"),
-    );
+    if (!prepared.ok) expect(formatInputErrors(prepared.errors)).toContain("lb-0");
+    const ok = creates(...taken);
     const { result } = run(ok);
     const failed = failedSteps(result);
     expect(failed).toHaveLength(2);
